@@ -1,0 +1,47 @@
+# Support AI developer recipes. `just` itself is installed into .venv by scripts/bootstrap.sh --dev.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+venv := ".venv/bin"
+
+# List recipes
+default:
+    @{{venv}}/just --list
+
+# Install runtime (or, with dev=1, development) dependencies from the hash-locked files
+install dev="0":
+    scripts/bootstrap.sh {{ if dev == "1" { "--dev" } else { "" } }}
+
+# Start the API on demo data (generated on first run)
+serve *args:
+    scripts/bootstrap.sh && {{venv}}/support-ai serve {{args}}
+
+# Run the test suite (PostgreSQL/S3 tests skip when the server is missing, unless REQUIRE_SERVICES=1)
+test *args:
+    scripts/bootstrap.sh --dev && {{venv}}/pytest {{args}}
+
+# Lint: ruff, format check, mypy
+lint:
+    {{venv}}/ruff check .
+    {{venv}}/ruff format --check .
+    {{venv}}/mypy tasks_support_system_ai
+
+# Format the code
+fmt:
+    {{venv}}/ruff check --fix .
+    {{venv}}/ruff format .
+
+# Generate the synthetic demo data set and make it active
+data-demo *args:
+    {{venv}}/support-ai data generate {{args}}
+
+# Also generate the 2,376,186-row ticket table for batch labeling
+data-large:
+    {{venv}}/support-ai data generate --large-table-rows 2376186
+
+# Re-lock dependencies with hashes after editing pyproject.toml
+lock:
+    scripts/lock.sh
+
+# Benchmark queue analytics over HTTP against the naive pandas path
+bench-queues *args:
+    {{venv}}/python benchmarks/bench_queues.py {{args}}

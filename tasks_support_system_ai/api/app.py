@@ -1,0 +1,46 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+from tasks_support_system_ai import __version__
+from tasks_support_system_ai.api.errors import install_error_handlers
+from tasks_support_system_ai.api.routes import datasets, health, queues
+from tasks_support_system_ai.config import Settings, get_settings
+from tasks_support_system_ai.context import AppContext, build_context
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """Queue-load analytics for a support organisation.
+
+Routes are also served under the original dashboard's `/ts` prefix (e.g. `/ts/api/queues`)."""
+
+
+def create_app(settings: Settings | None = None, context: AppContext | None = None) -> FastAPI:
+    """Build the API; pass ``context`` to share one already built (tests, benchmarks)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = context is None
+        app.state.context = context or build_context(settings or get_settings())
+        await run_in_threadpool(app.state.context.active.refresh)
+        log.info("Support AI ready (data loaded: %s)", app.state.context.active.is_ready)
+        yield
+        if owned:
+            app.state.context.close()
+
+    app = FastAPI(
+        title="Support AI", version=__version__, description=DESCRIPTION, lifespan=lifespan
+    )
+    install_error_handlers(app)
+    app.include_router(health.router)
+    for router in (queues.router, datasets.router):
+        app.include_router(router)
+        app.include_router(router, prefix="/ts", include_in_schema=False)
+    return app

@@ -1,0 +1,81 @@
+"""The one place where domain exceptions become HTTP responses.
+
+Every error body has the spec's ErrorResponse shape (``status``, ``message``) plus a stable
+``code`` and optional ``details``; no stack trace ever reaches the client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tasks_support_system_ai.errors import (
+    DataNotReadyError,
+    InvalidInputError,
+    NotFoundError,
+    PayloadTooLargeError,
+    SupportAIError,
+)
+
+log = logging.getLogger(__name__)
+
+_STATUS: list[tuple[type[SupportAIError], int]] = [
+    (NotFoundError, 404),
+    (PayloadTooLargeError, 413),
+    (InvalidInputError, 422),
+    (DataNotReadyError, 503),
+]
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": "error", "code": code, "message": message}
+    if details:
+        body["details"] = details
+    return body
+
+
+def status_for(exc: SupportAIError) -> int:
+    return next((status for cls, status in _STATUS if isinstance(exc, cls)), 400)
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, SupportAIError)
+    return JSONResponse(error_body(exc.code, exc.message, exc.details), status_for(exc))
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [_describe(err) for err in exc.errors()]
+    return JSONResponse(
+        error_body("invalid_request", "; ".join(problems), {"errors": problems}), 422
+    )
+
+
+def _describe(err: Any) -> str:
+    where = ".".join(str(part) for part in err.get("loc", ()) if part != "body")
+    found = err.get("input")
+    shown = f" (got {found!r})" if found is not None and not isinstance(found, dict) else ""
+    return f"{where}: {err.get('msg', 'invalid value')}{shown}"
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return JSONResponse(error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("Unhandled error", exc_info=exc)
+    return JSONResponse(error_body("internal_error", "Internal server error"), 500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(SupportAIError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

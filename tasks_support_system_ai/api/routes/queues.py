@@ -1,0 +1,121 @@
+"""Queue analytics: the spec's TS read endpoints."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime, time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from tasks_support_system_ai.analytics import Granularity
+from tasks_support_system_ai.api.deps import DataDep
+from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES
+from tasks_support_system_ai.api.schemas.queues import (
+    AverageLoadWeekdays,
+    AverageLoadWeekly,
+    QueueInfo,
+    QueuesResponse,
+    QueueStatsResponse,
+    TimeSeriesData,
+)
+
+router = APIRouter(prefix="/api", tags=["queues"], responses=ERROR_RESPONSES)
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+QueueParam = Annotated[int, Query(description="queue id; 0 is the virtual root (all tickets)")]
+
+
+class DateRange:
+    """``start_date``/``end_date``; the old dashboard's ``date_start``/``date_end`` also work."""
+
+    def __init__(
+        self,
+        start_date: Annotated[date | None, Query(description="first day, YYYY-MM-DD")] = None,
+        end_date: Annotated[date | None, Query(description="last day, inclusive")] = None,
+        date_start: Annotated[date | None, Query(include_in_schema=False)] = None,
+        date_end: Annotated[date | None, Query(include_in_schema=False)] = None,
+    ) -> None:
+        self.start = start_date or date_start
+        self.end = end_date or date_end
+
+
+RangeDep = Annotated[DateRange, Depends()]
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time())
+
+
+@router.get("/queues", response_model=QueuesResponse)
+async def queues(data: DataDep) -> QueuesResponse:
+    """All queues grouped by level (busiest first), with their whole-period load."""
+    grouped = {
+        str(level): [QueueInfo.model_construct(**asdict(q)) for q in summaries]
+        for level, summaries in data.queues_by_level.items()
+    }
+    return QueuesResponse(queues_by_level=grouped, total_load=int(data.load.totals()[0]))
+
+
+@router.get("/historical", response_model=TimeSeriesData)
+async def historical(
+    data: DataDep,
+    queue_id: QueueParam,
+    dates: RangeDep,
+    granularity: Granularity = Granularity.DAILY,
+) -> TimeSeriesData:
+    """Load of a queue (with all descendants) per day, week or month."""
+    labels, values = data.load.resample(queue_id, granularity, dates.start, dates.end)
+    return TimeSeriesData(
+        queue_id=queue_id,
+        values=values.tolist(),
+        timestamps=labels.tolist(),
+        granularity=granularity,
+    )
+
+
+@router.get("/daily_average", response_model=AverageLoadWeekdays)
+async def daily_average(
+    data: DataDep, queue_id: QueueParam, dates: RangeDep
+) -> AverageLoadWeekdays:
+    """Mean daily load per weekday, Monday to Sunday."""
+    profile = data.load.weekday_profile(queue_id, dates.start, dates.end)
+    return AverageLoadWeekdays(queue_id=queue_id, weekdays=WEEKDAYS, average_load=profile.tolist())
+
+
+@router.get("/weekly_average/{queue_id}", response_model=AverageLoadWeekly)
+async def weekly_average(data: DataDep, queue_id: int, dates: RangeDep) -> AverageLoadWeekly:
+    """Mean daily load of each Monday–Sunday week in the range."""
+    starts, means = data.load.weekly_profile(queue_id, dates.start, dates.end)
+    return AverageLoadWeekly(
+        queue_id=queue_id,
+        week=[f"week {i}" for i in range(1, len(means) + 1)],
+        average_load=means.tolist(),
+        week_start=starts.tolist(),
+    )
+
+
+@router.get("/queue_stats", response_model=QueueStatsResponse)
+async def queue_stats(
+    data: DataDep,
+    queue_id: QueueParam,
+    dates: RangeDep,
+    granularity: Granularity = Granularity.DAILY,
+) -> QueueStatsResponse:
+    """Structure of the queue in the tree, load statistics and busiest/quietest periods."""
+    stats = data.load.stats(queue_id, dates.start, dates.end, granularity)
+    return QueueStatsResponse.model_validate(
+        {
+            "queue_id": stats.queue_id,
+            "start_date": _midnight(stats.start_date),
+            "end_date": _midnight(stats.end_date),
+            "granularity": stats.granularity,
+            "structure": asdict(stats.structure),
+            "load": asdict(stats.load),
+            "time": {
+                **asdict(stats.time),
+                "busiest_day": _midnight(stats.time.busiest_day),
+                "quietest_day": _midnight(stats.time.quietest_day),
+            },
+        }
+    )

@@ -1,0 +1,1 @@
+"""Response and request models: the spec's public JSON contract."""

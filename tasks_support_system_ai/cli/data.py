@@ -1,0 +1,119 @@
+"""``support-ai data ...``: generate demo data, import files, list and switch versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tasks_support_system_ai.config import get_settings
+from tasks_support_system_ai.context import AppContext, build_context
+from tasks_support_system_ai.datasets.bootstrap import import_file
+from tasks_support_system_ai.datasets.parsing import DatasetKind
+from tasks_support_system_ai.errors import SupportAIError
+
+app = typer.Typer(help="Datasets: demo generation, import, versions.", no_args_is_help=True)
+console = Console()
+
+
+def _context() -> AppContext:
+    return build_context(get_settings())
+
+
+def _fail(exc: SupportAIError) -> typer.Exit:
+    console.print(f"[red]error[/red] [{exc.code}] {exc.message}")
+    return typer.Exit(code=2)
+
+
+@app.command()
+def generate(
+    out: Annotated[
+        Path | None, typer.Option(help="output folder [default: <data_dir>/demo]")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="random seed [default: from settings]")] = None,
+    large_table_rows: Annotated[
+        int, typer.Option(help="also write the batch-labeling table with this many rows (2376186)")
+    ] = 0,
+    load: Annotated[bool, typer.Option(help="import tickets and hierarchy as active")] = True,
+) -> None:
+    """Generate the synthetic demo data set (deterministic for a seed)."""
+    from tasks_support_system_ai.datasets.demo import generate_demo
+
+    settings = get_settings()
+    files = generate_demo(
+        out or settings.demo_dir,
+        seed=settings.demo_seed if seed is None else seed,
+        large_table_rows=large_table_rows,
+        progress=True,
+    )
+    console.print(f"Synthetic demo data written to {files.manifest.parent}")
+    if not load:
+        return
+    context = _context()
+    try:
+        for kind, path in (
+            (DatasetKind.HIERARCHY, files.hierarchy),
+            (DatasetKind.TICKETS, files.tickets),
+        ):
+            result = import_file(context.datasets, kind, path, source="demo", synthetic=True)
+            console.print(f"{kind.value}: active version {result.version.id} (synthetic)")
+    finally:
+        context.close()
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or Parquet")],
+    kind: Annotated[DatasetKind, typer.Option("--kind", help="tickets or hierarchy")],
+    activate: Annotated[bool, typer.Option(help="make it the active version")] = True,
+) -> None:
+    """Validate a local file and store it as a new dataset version."""
+    context = _context()
+    try:
+        result = import_file(context.datasets, kind, path, source="import", activate=activate)
+    except SupportAIError as exc:
+        raise _fail(exc) from None
+    finally:
+        context.close()
+    state = "stored" if result.created else "already stored"
+    console.print(f"{kind.value} version {result.version.id} {state}: {result.version.summary}")
+
+
+@app.command("list")
+def list_(kind: Annotated[DatasetKind | None, typer.Option("--kind")] = None) -> None:
+    """Stored dataset versions, newest first."""
+    context = _context()
+    try:
+        active = {v.id for k in DatasetKind if (v := context.datasets.active(k))}
+        versions = context.datasets.versions(kind)
+    finally:
+        context.close()
+    table = Table("id", "kind", "active", "source", "synthetic", "rows", "file", "created")
+    for v in versions:
+        table.add_row(
+            str(v.id),
+            v.kind.value,
+            "✓" if v.id in active else "",
+            v.source,
+            "yes" if v.synthetic else "",
+            str(v.rows),
+            v.filename,
+            f"{v.created_at:%Y-%m-%d %H:%M}",
+        )
+    console.print(table)
+
+
+@app.command()
+def activate(version_id: int) -> None:
+    """Make a stored version the active one of its kind."""
+    context = _context()
+    try:
+        version = context.datasets.activate(version_id)
+    except SupportAIError as exc:
+        raise _fail(exc) from None
+    finally:
+        context.close()
+    console.print(f"{version.kind.value}: version {version.id} is now active")

@@ -1,0 +1,71 @@
+"""The one typed settings object; every value comes from an env var prefixed ``SUPPORT_AI_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+class S3Settings(BaseSettings):
+    """Object storage on MinIO/S3; used only when ``endpoint`` is set."""
+
+    model_config = SettingsConfigDict(env_prefix="SUPPORT_AI_S3_", extra="ignore")
+
+    endpoint: str | None = Field(None, description="host:port of the S3/MinIO server")
+    bucket: str = "support-ai"
+    access_key: str | None = None
+    secret_key: SecretStr | None = None
+    secure: bool = Field(False, description="use HTTPS")
+    region: str | None = None
+
+
+class Settings(BaseSettings):
+    """Service configuration. With nothing set, runs on one machine with no external servers."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORT_AI_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(Path("data"), description="root of local state")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default is a SQLite file inside data_dir"
+    )
+    object_store_dir: Path | None = Field(
+        None, description="local object-store folder; default data_dir/objects"
+    )
+    s3: S3Settings = Field(default_factory=S3Settings)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: LogLevel = "INFO"
+    max_upload_mb: float = Field(200.0, gt=0, description="uploads above this are rejected")
+    demo_seed: int = 42
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'support_ai.db').resolve()}"
+
+    @property
+    def resolved_object_store_dir(self) -> Path:
+        return self.object_store_dir or self.data_dir / "objects"
+
+    @property
+    def demo_dir(self) -> Path:
+        return self.data_dir / "demo"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings read once from the environment; tests build their own ``Settings``."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Datasets: upload parsing and validation, versioned storage, the loaded view, demo data."""

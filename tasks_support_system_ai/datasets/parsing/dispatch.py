@@ -1,0 +1,30 @@
+"""The one entry point: bytes of an upload → a validated, canonical dataset."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from tasks_support_system_ai.datasets.parsing.hierarchy import parse_hierarchy
+from tasks_support_system_ai.datasets.parsing.kinds import Canonical, DatasetKind, ParsedDataset
+from tasks_support_system_ai.datasets.parsing.reading import read_table
+from tasks_support_system_ai.datasets.parsing.tickets import parse_tickets
+
+_PARSERS: dict[DatasetKind, Callable[[pd.DataFrame], Canonical]] = {
+    DatasetKind.TICKETS: parse_tickets,
+    DatasetKind.HIERARCHY: parse_hierarchy,
+}
+
+
+def parse_dataset(
+    kind: DatasetKind, data: bytes, filename: str, *, max_bytes: int
+) -> ParsedDataset:
+    """Parse and validate an upload.
+
+    Raises ``DatasetValidationError`` (with a stable ``code``) or ``PayloadTooLargeError``.
+    """
+    kind = DatasetKind(kind)
+    raw = read_table(data, filename, max_bytes=max_bytes)
+    frame, summary = _PARSERS[kind](raw.frame)
+    return ParsedDataset(kind, frame, raw.source_format, summary)

@@ -1,0 +1,6 @@
+"""Metadata database: SQLite by default, PostgreSQL by URL; schema owned by Alembic migrations."""
+
+from tasks_support_system_ai.db.engine import make_engine, migrate
+from tasks_support_system_ai.db.models import ActiveDataset, Base, DatasetVersion
+
+__all__ = ["ActiveDataset", "Base", "DatasetVersion", "make_engine", "migrate"]

@@ -1,0 +1,59 @@
+"""ORM tables. Dataset versions are immutable rows; which one is live is a separate pointer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Dialect, ForeignKey, String, TypeDecorator, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on every backend (SQLite stores no zone and returns naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DatasetVersion(Base):
+    """One accepted upload. Never updated after insert: a new upload is a new row."""
+
+    __tablename__ = "dataset_versions"
+    __table_args__ = (UniqueConstraint("kind", "content_hash", name="uq_dataset_kind_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    object_key: Mapped[str] = mapped_column(String(512))
+    filename: Mapped[str] = mapped_column(String(512))
+    source: Mapped[str] = mapped_column(String(32))
+    source_format: Mapped[str] = mapped_column(String(16))
+    synthetic: Mapped[bool]
+    rows: Mapped[int]
+    size_bytes: Mapped[int]
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ActiveDataset(Base):
+    """The live version of each dataset kind; switching versions rewrites only this pointer."""
+
+    __tablename__ = "active_datasets"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("dataset_versions.id"))
+    activated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,48 @@
+"""Domain exceptions with stable ``code``s; the API maps each class to an HTTP status once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SupportAIError(Exception):
+    """Base of every error a client can cause or see."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, code: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.details = details
+
+
+class NotFoundError(SupportAIError):
+    """A named thing (queue, dataset version, model, job) does not exist."""
+
+    code = "not_found"
+
+
+class InvalidInputError(SupportAIError):
+    """A request parameter is malformed or out of range."""
+
+    code = "invalid_input"
+
+
+class DatasetValidationError(InvalidInputError):
+    """An uploaded file was rejected; ``details`` says which column/row and what was expected."""
+
+    code = "invalid_dataset"
+
+
+class PayloadTooLargeError(InvalidInputError):
+    """An upload exceeds the configured size limit."""
+
+    code = "file_too_large"
+
+
+class DataNotReadyError(SupportAIError):
+    """No active dataset is loaded yet (e.g. the service is still starting)."""
+
+    code = "data_not_ready"

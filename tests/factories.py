@@ -1,0 +1,50 @@
+"""Small, hand-checkable data sets shared by tests.
+
+A 4-week tree (2017-01-02 Monday .. 2017-01-29 Sunday):
+
+    1 Billing ── 2 Refunds ── 4 Refunds tier 2      10 Network ── 11 Outages
+              └─ 3 Invoices (no tickets)
+
+Daily tickets: queue 4 → 1 every day; queue 1 (own) → 2 on weekdays; queue 11 → 3 every day;
+queue 999 (absent from the tree) → 1 every day. Loads: 4 = 2 = 28, 1 = 68, 10 = 11 = 84, total 180.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+HIERARCHY_CSV = b"""queueId,parentId,name
+1,,Billing
+2,1,Refunds
+3,1,Invoices
+4,2,Refunds tier 2
+10,,Network
+11,10,Outages
+"""
+
+DAYS = pd.date_range("2017-01-02", "2017-01-29", freq="D")
+LOADS = {1: 68, 2: 28, 3: 0, 4: 28, 10: 84, 11: 84}
+TOTAL_LOAD = 180
+UNKNOWN_QUEUE_TICKETS = 28
+
+
+def tickets_frame() -> pd.DataFrame:
+    weekdays = DAYS[DAYS.day_of_week < 5]
+    parts = [
+        pd.DataFrame({"queueId": 4, "date": DAYS, "new_tickets": 1}),
+        pd.DataFrame({"queueId": 1, "date": weekdays, "new_tickets": 2}),
+        pd.DataFrame({"queueId": 11, "date": DAYS, "new_tickets": 3}),
+        pd.DataFrame({"queueId": 999, "date": DAYS, "new_tickets": 1}),
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    out = frame.copy()
+    if "date" in out:
+        out["date"] = pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d")
+    return out.to_csv(index=False).encode()
+
+
+def tickets_csv() -> bytes:
+    return to_csv(tickets_frame())
