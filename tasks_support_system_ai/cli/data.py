@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tasks_support_system_ai.config import get_settings
@@ -24,7 +25,7 @@ def _context() -> AppContext:
 
 
 def _fail(exc: SupportAIError) -> typer.Exit:
-    console.print(f"[red]error[/red] [{exc.code}] {exc.message}")
+    console.print(f"[red]error[/red] {escape(f'[{exc.code}]')} {escape(exc.message)}")
     return typer.Exit(code=2)
 
 

@@ -1,0 +1,61 @@
+"""``support-ai data import/list/activate`` against a temporary data dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from factories import HIERARCHY_CSV, tickets_csv
+from typer.testing import CliRunner
+
+from tasks_support_system_ai.cli.main import app
+from tasks_support_system_ai.config import get_settings
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SUPPORT_AI_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    yield tmp_path / "data"
+    get_settings.cache_clear()
+
+
+def _write(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def test_import_list_and_activate(tmp_path: Path) -> None:
+    hierarchy = _write(tmp_path, "h.csv", HIERARCHY_CSV)
+    tickets = _write(tmp_path, "t.csv", tickets_csv())
+
+    first = runner.invoke(app, ["data", "import", str(hierarchy), "--kind", "hierarchy"])
+    second = runner.invoke(app, ["data", "import", str(tickets), "--kind", "tickets"])
+    again = runner.invoke(app, ["data", "import", str(tickets), "--kind", "tickets"])
+    listing = runner.invoke(app, ["data", "list"])
+
+    assert first.exit_code == 0, first.output
+    assert "version 1 stored" in first.output
+    assert "version 2 stored" in second.output
+    assert "already stored" in again.output
+    assert "h.csv" in listing.output and "t.csv" in listing.output
+    assert runner.invoke(app, ["data", "activate", "1"]).exit_code == 0
+
+
+def test_invalid_file_exits_2_with_the_reason(tmp_path: Path) -> None:
+    bad = _write(tmp_path, "bad.csv", b"queueId,date,new_tickets\n1,2017-01-02,x\n")
+
+    result = runner.invoke(app, ["data", "import", str(bad), "--kind", "tickets"])
+
+    assert result.exit_code == 2
+    assert "invalid_count" in result.output
+    assert "row 1" in result.output
+
+
+def test_unknown_version_exits_2() -> None:
+    result = runner.invoke(app, ["data", "activate", "99"])
+    assert result.exit_code == 2
+    assert "dataset_version_not_found" in result.output
