@@ -1,4 +1,8 @@
-"""Request dependencies: the process context and the loaded data."""
+"""Request dependencies: the process context and the loaded data.
+
+They are ``async def`` on purpose: FastAPI runs plain ``def`` dependencies in a thread pool,
+and those hops cost more than the analytics they feed.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,12 @@ from tasks_support_system_ai.context import AppContext
 from tasks_support_system_ai.datasets.active import LoadedData
 
 
-def get_context(request: Request) -> AppContext:
+async def get_context(request: Request) -> AppContext:
     context: AppContext = request.app.state.context
     return context
 
 
-def get_data(context: Annotated[AppContext, Depends(get_context)]) -> LoadedData:
+async def get_data(context: Annotated[AppContext, Depends(get_context)]) -> LoadedData:
     return context.active.current()
 
 

@@ -41,7 +41,8 @@ def test_import_list_and_activate(tmp_path: Path) -> None:
     assert "version 1 stored" in first.output
     assert "version 2 stored" in second.output
     assert "already stored" in again.output
-    assert "h.csv" in listing.output and "t.csv" in listing.output
+    assert "h.csv" in listing.output
+    assert "t.csv" in listing.output
     assert runner.invoke(app, ["data", "activate", "1"]).exit_code == 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from typing import Annotated
 
@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 
 from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.api.deps import DataDep
+from tasks_support_system_ai.api.responses import CachedJSONResponse, ModelResponse
 from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES
 from tasks_support_system_ai.api.schemas.queues import (
     AverageLoadWeekdays,
@@ -19,6 +20,7 @@ from tasks_support_system_ai.api.schemas.queues import (
     QueueStatsResponse,
     TimeSeriesData,
 )
+from tasks_support_system_ai.datasets.active import LoadedData
 
 router = APIRouter(prefix="/api", tags=["queues"], responses=ERROR_RESPONSES)
 
@@ -26,35 +28,50 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 QueueParam = Annotated[int, Query(description="queue id; 0 is the virtual root (all tickets)")]
 
 
+@dataclass(frozen=True)
 class DateRange:
+    start: date | None
+    end: date | None
+
+
+async def date_range(
+    start_date: Annotated[date | None, Query(description="first day, YYYY-MM-DD")] = None,
+    end_date: Annotated[date | None, Query(description="last day, inclusive")] = None,
+    date_start: Annotated[date | None, Query(include_in_schema=False)] = None,
+    date_end: Annotated[date | None, Query(include_in_schema=False)] = None,
+) -> DateRange:
     """``start_date``/``end_date``; the old dashboard's ``date_start``/``date_end`` also work."""
-
-    def __init__(
-        self,
-        start_date: Annotated[date | None, Query(description="first day, YYYY-MM-DD")] = None,
-        end_date: Annotated[date | None, Query(description="last day, inclusive")] = None,
-        date_start: Annotated[date | None, Query(include_in_schema=False)] = None,
-        date_end: Annotated[date | None, Query(include_in_schema=False)] = None,
-    ) -> None:
-        self.start = start_date or date_start
-        self.end = end_date or date_end
+    return DateRange(start_date or date_start, end_date or date_end)
 
 
-RangeDep = Annotated[DateRange, Depends()]
+RangeDep = Annotated[DateRange, Depends(date_range)]
 
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time())
 
 
+_queues_body: dict[tuple[str, str], bytes] = {}
+
+
+def _serialised_queues(data: LoadedData) -> bytes:
+    """The list only changes with the data, so it is serialised once per content pair."""
+    key = (data.tickets.content_hash, data.hierarchy.content_hash)
+    if key not in _queues_body:
+        grouped = {
+            str(level): [QueueInfo(**asdict(q)) for q in summaries]
+            for level, summaries in data.queues_by_level.items()
+        }
+        body = QueuesResponse(queues_by_level=grouped, total_load=int(data.load.totals()[0]))
+        _queues_body.clear()
+        _queues_body[key] = body.model_dump_json().encode()
+    return _queues_body[key]
+
+
 @router.get("/queues", response_model=QueuesResponse)
-async def queues(data: DataDep) -> QueuesResponse:
+async def queues(data: DataDep) -> CachedJSONResponse:
     """All queues grouped by level (busiest first), with their whole-period load."""
-    grouped = {
-        str(level): [QueueInfo.model_construct(**asdict(q)) for q in summaries]
-        for level, summaries in data.queues_by_level.items()
-    }
-    return QueuesResponse(queues_by_level=grouped, total_load=int(data.load.totals()[0]))
+    return CachedJSONResponse(_serialised_queues(data))
 
 
 @router.get("/historical", response_model=TimeSeriesData)
@@ -63,14 +80,16 @@ async def historical(
     queue_id: QueueParam,
     dates: RangeDep,
     granularity: Granularity = Granularity.DAILY,
-) -> TimeSeriesData:
+) -> ModelResponse:
     """Load of a queue (with all descendants) per day, week or month."""
     labels, values = data.load.resample(queue_id, granularity, dates.start, dates.end)
-    return TimeSeriesData(
-        queue_id=queue_id,
-        values=values.tolist(),
-        timestamps=labels.tolist(),
-        granularity=granularity,
+    return ModelResponse(
+        TimeSeriesData.model_construct(
+            queue_id=queue_id,
+            values=values.tolist(),
+            timestamps=labels.tolist(),
+            granularity=granularity,
+        )
     )
 
 
@@ -101,21 +120,23 @@ async def queue_stats(
     queue_id: QueueParam,
     dates: RangeDep,
     granularity: Granularity = Granularity.DAILY,
-) -> QueueStatsResponse:
+) -> ModelResponse:
     """Structure of the queue in the tree, load statistics and busiest/quietest periods."""
     stats = data.load.stats(queue_id, dates.start, dates.end, granularity)
-    return QueueStatsResponse.model_validate(
-        {
-            "queue_id": stats.queue_id,
-            "start_date": _midnight(stats.start_date),
-            "end_date": _midnight(stats.end_date),
-            "granularity": stats.granularity,
-            "structure": asdict(stats.structure),
-            "load": asdict(stats.load),
-            "time": {
-                **asdict(stats.time),
-                "busiest_day": _midnight(stats.time.busiest_day),
-                "quietest_day": _midnight(stats.time.quietest_day),
-            },
-        }
+    return ModelResponse(
+        QueueStatsResponse.model_validate(
+            {
+                "queue_id": stats.queue_id,
+                "start_date": _midnight(stats.start_date),
+                "end_date": _midnight(stats.end_date),
+                "granularity": stats.granularity,
+                "structure": asdict(stats.structure),
+                "load": asdict(stats.load),
+                "time": {
+                    **asdict(stats.time),
+                    "busiest_day": _midnight(stats.time.busiest_day),
+                    "quietest_day": _midnight(stats.time.quietest_day),
+                },
+            }
+        )
     )
