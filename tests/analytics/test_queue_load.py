@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import forests
 
 from tasks_support_system_ai.analytics import Granularity, QueueLoad
 from tasks_support_system_ai.hierarchy import ROOT_ID, QueueTree
 
-MAX_LEVEL = 7
 BASE_DAY = date(2019, 11, 20)
 UNKNOWN_IDS = (50_001, 50_002, 50_003)
 
@@ -23,28 +23,6 @@ UNKNOWN_IDS = (50_001, 50_002, 50_003)
 class Case:
     frame: pd.DataFrame
     tickets: pd.DataFrame
-
-
-@st.composite
-def forests(draw: st.DrawFn) -> pd.DataFrame:
-    """Random hierarchy frame: 1–60 queues, levels ≤ 7."""
-    n = draw(st.integers(1, 60))
-    ids = draw(st.lists(st.integers(1, 10_000), min_size=n, max_size=n, unique=True))
-    parents: list[int | None] = []
-    levels: list[int] = []
-    for k in range(n):
-        eligible = [j for j in range(k) if levels[j] < MAX_LEVEL]
-        j = draw(st.none() | st.sampled_from(eligible)) if eligible else None
-        parents.append(None if j is None else ids[j])
-        levels.append(1 if j is None else levels[j] + 1)
-    return pd.DataFrame(
-        {
-            "queueId": np.array(ids, dtype=np.int64),
-            "parentId": pd.array(parents, dtype="Int64"),
-            "name": [f"queue-{q}" for q in ids],
-            "level": np.array(levels, dtype=np.int64),
-        }
-    )
 
 
 @st.composite

@@ -7,34 +7,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import forests
 
 from tasks_support_system_ai.errors import DatasetValidationError, NotFoundError
 from tasks_support_system_ai.hierarchy import ROOT_ID, QueueTree
-
-MAX_LEVEL = 7
-
-
-@st.composite
-def forests(draw: st.DrawFn) -> pd.DataFrame:
-    """Random hierarchy frame: 1–60 queues, levels ≤ 7, rows shuffled."""
-    n = draw(st.integers(1, 60))
-    ids = draw(st.lists(st.integers(1, 10_000), min_size=n, max_size=n, unique=True))
-    parents: list[int | None] = []
-    levels: list[int] = []
-    for k in range(n):
-        eligible = [j for j in range(k) if levels[j] < MAX_LEVEL]
-        j = draw(st.none() | st.sampled_from(eligible)) if eligible else None
-        parents.append(None if j is None else ids[j])
-        levels.append(1 if j is None else levels[j] + 1)
-    order = draw(st.permutations(range(n)))
-    return pd.DataFrame(
-        {
-            "queueId": np.array([ids[i] for i in order], dtype=np.int64),
-            "parentId": pd.array([parents[i] for i in order], dtype="Int64"),
-            "name": [f"queue-{ids[i]}" for i in order],
-            "level": np.array([levels[i] for i in order], dtype=np.int64),
-        }
-    )
 
 
 class Reference:
