@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     max_upload_mb: float = Field(200.0, gt=0, description="uploads above this are rejected")
     demo_seed: int = 42
+    forecast_cache_size: int = Field(512, ge=1, description="fitted models kept in memory")
 
     @property
     def resolved_database_url(self) -> str:

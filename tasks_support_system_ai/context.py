@@ -10,6 +10,8 @@ from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.datasets.active import ActiveData
 from tasks_support_system_ai.datasets.store import DatasetStore
 from tasks_support_system_ai.db import make_engine, migrate
+from tasks_support_system_ai.forecasting.runs import ForecastRuns
+from tasks_support_system_ai.forecasting.service import ForecastService
 from tasks_support_system_ai.storage import ObjectStore, object_store_from_settings
 
 
@@ -20,6 +22,8 @@ class AppContext:
     objects: ObjectStore
     datasets: DatasetStore
     active: ActiveData
+    forecasts: ForecastService
+    forecast_runs: ForecastRuns
 
     def close(self) -> None:
         self.engine.dispose()
@@ -32,4 +36,7 @@ def build_context(settings: Settings) -> AppContext:
     migrate(engine)
     objects = object_store_from_settings(settings)
     datasets = DatasetStore(engine, objects, max_upload_bytes=settings.max_upload_bytes)
-    return AppContext(settings, engine, objects, datasets, ActiveData(datasets))
+    forecasts = ForecastService(cache_size=settings.forecast_cache_size)
+    return AppContext(
+        settings, engine, objects, datasets, ActiveData(datasets), forecasts, ForecastRuns(objects)
+    )

@@ -100,6 +100,19 @@ class QueueLoad:
         """Distinct queue ids in the tickets that are not in the tree."""
         return self._unknown_ids
 
+    @property
+    def matrix(self) -> IntArray:
+        """All nodes' daily loads (read-only), rows aligned with ``tree.ids``: forecast input."""
+        return self._load
+
+    def own_matrix(self) -> IntArray:
+        """Each node's own tickets per day (load minus its children's loads)."""
+        own = self._load.copy()
+        parents = self._tree.parent_index
+        has_parent = parents >= 0
+        np.subtract.at(own, parents[has_parent], self._load[has_parent])
+        return own
+
     def totals(self) -> IntArray:
         """Full-range load of every node, aligned with ``tree.ids``."""
         return self._totals

@@ -11,13 +11,13 @@ from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai import __version__
 from tasks_support_system_ai.api.errors import install_error_handlers
-from tasks_support_system_ai.api.routes import datasets, health, queues
+from tasks_support_system_ai.api.routes import datasets, forecasts, health, queues
 from tasks_support_system_ai.config import Settings, get_settings
 from tasks_support_system_ai.context import AppContext, build_context
 
 log = logging.getLogger(__name__)
 
-DESCRIPTION = """Queue-load analytics for a support organisation.
+DESCRIPTION = """Queue-load analytics and forecasting for a support organisation.
 
 Routes are also served under the original dashboard's `/ts` prefix (e.g. `/ts/api/queues`)."""
 
@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     )
     install_error_handlers(app)
     app.include_router(health.router)
-    for router in (queues.router, datasets.router):
+    for router in (queues.router, datasets.router, forecasts.router):
         app.include_router(router)
         app.include_router(router, prefix="/ts", include_in_schema=False)
     return app

@@ -16,8 +16,10 @@ from starlette.responses import Response
 class ModelResponse(Response):
     media_type = "application/json"
 
-    def __init__(self, model: BaseModel, status_code: int = 200) -> None:
-        super().__init__(model.model_dump_json(), status_code=status_code)
+    def __init__(
+        self, model: BaseModel, status_code: int = 200, *, exclude_none: bool = False
+    ) -> None:
+        super().__init__(model.model_dump_json(exclude_none=exclude_none), status_code=status_code)
 
 
 class CachedJSONResponse(Response):

@@ -1,0 +1,247 @@
+"""Forecasting: single-queue forecasts, training metrics, model comparison, staffing."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+
+from tasks_support_system_ai.analytics import Granularity
+from tasks_support_system_ai.api.deps import ContextDep, DataDep
+from tasks_support_system_ai.api.responses import ModelResponse
+from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, BaseResponse
+from tasks_support_system_ai.api.schemas.forecasts import (
+    BacktestRequest,
+    CompareRequest,
+    CompareResult,
+    ForecastAllRequest,
+    ForecastRequest,
+    ForecastResult,
+    ForecastRunOut,
+    IntervalOut,
+    StaffingRequest,
+    StaffingResult,
+    TrainRequest,
+    TrainResult,
+)
+from tasks_support_system_ai.forecasting.base import Forecast
+from tasks_support_system_ai.forecasting.history import cutoff_for_start
+from tasks_support_system_ai.forecasting.runs import RunSpec
+from tasks_support_system_ai.forecasting.service import DEFAULT_MODEL, QueueForecast
+from tasks_support_system_ai.forecasting.staffing import StaffingParams, plan_staffing
+
+router = APIRouter(prefix="/api", tags=["forecasting"], responses=ERROR_RESPONSES)
+
+
+def _result(result: QueueForecast, with_intervals: bool) -> ForecastResult:
+    return _forecast_out(
+        result.queue_id, result.forecast, result.granularity, result.model, with_intervals
+    )
+
+
+def _forecast_out(
+    queue_id: int, forecast: Forecast, granularity: Granularity, model: str, with_intervals: bool
+) -> ForecastResult:
+    body = ForecastResult.model_construct(
+        queue_id=queue_id,
+        values=forecast.mean.tolist(),
+        timestamps=forecast.dates.tolist(),
+        granularity=granularity,
+        model=model,
+        lower_bound=None,
+        upper_bound=None,
+        intervals=None,
+    )
+    if with_intervals and forecast.lower:
+        top = max(forecast.lower)
+        body.lower_bound = forecast.lower[top].tolist()
+        body.upper_bound = forecast.upper[top].tolist()
+        body.intervals = {
+            str(level): IntervalOut.model_construct(
+                lower=forecast.lower[level].tolist(), upper=forecast.upper[level].tolist()
+            )
+            for level in sorted(forecast.lower)
+        }
+    return body
+
+
+@router.post("/forecast", response_model=ForecastResult, response_model_exclude_none=True)
+async def forecast(context: ContextDep, data: DataDep, request: ForecastRequest) -> ModelResponse:
+    """Forecast a queue's load; the fitted model is cached, so repeated calls only predict."""
+    cutoff = (
+        cutoff_for_start(request.forecast_start_date, request.granularity)
+        if request.forecast_start_date
+        else None
+    )
+    key = context.forecasts.key(
+        data, request.queue_id, request.model or DEFAULT_MODEL, request.granularity, cutoff
+    )
+    call = partial(
+        context.forecasts.forecast,
+        data,
+        request.queue_id,
+        request.forecast_horizon,
+        granularity=request.granularity,
+        model=request.model or DEFAULT_MODEL,
+        cutoff=cutoff,
+        levels=request.levels,
+    )
+    # Predicting from a cached model is fast; fitting goes to a worker thread.
+    result = call() if context.forecasts.models.get(key) else await run_in_threadpool(call)
+    body = _result(result, request.include_confidence_intervals)
+    return ModelResponse(body, exclude_none=True)
+
+
+@router.post("/train_model", response_model=TrainResult)
+def train_model(context: ContextDep, data: DataDep, request: TrainRequest) -> TrainResult:
+    """Backtest a model on the last ``forecast_horizon`` periods and cache it fitted on all."""
+    model = request.model or DEFAULT_MODEL
+    metrics = context.forecasts.train(
+        data,
+        request.queue_id,
+        model,
+        request.granularity,
+        request.forecast_horizon,
+        windows=request.windows,
+    )
+    return TrainResult(queue_id=request.queue_id, **metrics)
+
+
+@router.post("/backtest")
+def backtest(context: ContextDep, data: DataDep, request: BacktestRequest) -> dict[str, Any]:
+    """Rolling-origin cross-validation of one model on one queue, per window and averaged."""
+    return context.forecasts.backtest(
+        data,
+        request.queue_id,
+        request.model or DEFAULT_MODEL,
+        request.granularity,
+        request.forecast_horizon,
+        windows=request.windows,
+        step=request.step,
+        levels=request.levels,
+    )
+
+
+@router.post("/compare_models", response_model=CompareResult)
+def compare_models(context: ContextDep, data: DataDep, request: CompareRequest) -> CompareResult:
+    """Every requested model's backtest metrics side by side; ``best`` by MASE."""
+    results = context.forecasts.compare(
+        data,
+        request.queue_id,
+        request.models,
+        request.granularity,
+        request.forecast_horizon,
+        windows=request.windows,
+    )
+    scored = {m: r["mase"] for m, r in results.items() if r.get("mase") is not None}
+    return CompareResult(
+        queue_id=request.queue_id,
+        forecast_horizon=request.forecast_horizon,
+        windows=request.windows,
+        best=min(scored, key=scored.__getitem__) if scored else None,
+        results=results,
+    )
+
+
+@router.delete("/clear_models/{queue_id}", response_model=BaseResponse)
+async def clear_models(context: ContextDep, queue_id: int) -> BaseResponse:
+    removed = context.forecasts.clear(queue_id)
+    return BaseResponse(
+        status="success", message=f"{removed} fitted models of queue {queue_id} removed"
+    )
+
+
+@router.delete("/clear_all_models", response_model=BaseResponse)
+async def clear_all_models(context: ContextDep) -> BaseResponse:
+    removed = context.forecasts.clear()
+    return BaseResponse(status="success", message=f"{removed} fitted models removed")
+
+
+@router.post("/staffing", response_model=StaffingResult)
+def staffing(context: ContextDep, data: DataDep, request: StaffingRequest) -> StaffingResult:
+    """Agents needed per period (Erlang C) for the queue's forecast."""
+    params = StaffingParams(
+        handling_minutes=request.handling_minutes,
+        service_level=request.service_level,
+        target_wait_hours=request.target_wait_hours,
+        working_hours=request.working_hours,
+        shrinkage=request.shrinkage,
+        max_occupancy=request.max_occupancy,
+    )
+    params.validate()
+    cutoff = (
+        cutoff_for_start(request.forecast_start_date, request.granularity)
+        if request.forecast_start_date
+        else None
+    )
+    result = context.forecasts.forecast(
+        data,
+        request.queue_id,
+        request.forecast_horizon,
+        granularity=request.granularity,
+        model=request.model or DEFAULT_MODEL,
+        cutoff=cutoff,
+    )
+    forecast = result.forecast
+    tickets = (
+        forecast.mean
+        if request.plan_for == "mean"
+        else forecast.upper[int(request.plan_for.split("_")[1])]
+    )
+    plan = plan_staffing(tickets, params)
+    return StaffingResult(
+        queue_id=request.queue_id,
+        model=result.model,
+        timestamps=forecast.dates.tolist(),
+        **{k: v.tolist() for k, v in asdict(plan).items()},
+    )
+
+
+def _run_spec(request: ForecastAllRequest) -> RunSpec:
+    cutoff = (
+        cutoff_for_start(request.forecast_start_date, request.granularity)
+        if request.forecast_start_date
+        else None
+    )
+    return RunSpec(
+        horizon=request.forecast_horizon,
+        granularity=request.granularity,
+        cutoff=cutoff,
+        method=request.method,
+        levels=tuple(sorted(set(request.levels))),
+    )
+
+
+@router.post("/forecast_all", response_model=ForecastRunOut)
+def forecast_all(context: ContextDep, data: DataDep, request: ForecastAllRequest) -> ForecastRunOut:
+    """Forecast every queue and reconcile so each parent = own tickets + children (stored)."""
+    info = context.forecast_runs.run(data, _run_spec(request))
+    return ForecastRunOut(**asdict(info))
+
+
+@router.get("/forecast_all", response_model=list[ForecastRunOut])
+def list_forecast_runs(context: ContextDep) -> list[ForecastRunOut]:
+    """Stored whole-tree runs."""
+    return [ForecastRunOut(**meta, created=False) for meta in context.forecast_runs.list()]
+
+
+@router.get("/forecast_all/{run_id}/queues/{queue_id}", response_model=ForecastResult)
+def forecast_run_queue(context: ContextDep, run_id: str, queue_id: int) -> ModelResponse:
+    """One queue's reconciled forecast from a stored run, with intervals."""
+    run = context.forecast_runs.get(run_id)
+    body = _forecast_out(
+        queue_id, run.for_queue(queue_id), run.granularity, f"vets+{run.method}", True
+    )
+    return ModelResponse(body, exclude_none=True)
+
+
+@router.post("/reconciled_forecast", response_model=ForecastResult)
+def reconciled_forecast(
+    context: ContextDep, data: DataDep, request: ForecastAllRequest, queue_id: int
+) -> ModelResponse:
+    """A queue's tree-coherent forecast: reuses the stored run for these parameters."""
+    info = context.forecast_runs.run(data, _run_spec(request))
+    return forecast_run_queue(context, info.run_id, queue_id)

@@ -1,0 +1,146 @@
+"""Forecasting requests and responses (spec: POST /api/forecast and the original TS routes)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from tasks_support_system_ai.analytics import Granularity
+
+ModelField = Field(
+    None,
+    validation_alias=AliasChoices("model", "model_type"),
+    description="naive | es | sarima | prophet | gbm | linear | auto | vets "
+    "(original names: naive, es, prophet, catboost → gbm, linear); default es",
+)
+
+
+class ForecastRequest(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    queue_id: int
+    forecast_horizon: int = Field(30, description="periods at the granularity, ≤ 300 days")
+    granularity: Granularity = Granularity.DAILY
+    include_confidence_intervals: bool = False
+    model: str | None = ModelField
+    forecast_start_date: date | None = Field(
+        None, description="first forecast period; history after it is ignored (past forecasts)"
+    )
+    levels: list[int] = Field([80, 95], description="interval coverage levels in percent")
+
+
+class IntervalOut(BaseModel):
+    lower: list[float]
+    upper: list[float]
+
+
+class ForecastResult(BaseModel):
+    queue_id: int
+    values: list[float]
+    timestamps: list[date]
+    granularity: Granularity
+    model: str
+    lower_bound: list[float] | None = Field(None, description="at the highest requested level")
+    upper_bound: list[float] | None = None
+    intervals: dict[str, IntervalOut] | None = Field(None, description="bounds per level")
+
+
+class TrainRequest(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    queue_id: int
+    model: str | None = ModelField
+    granularity: Granularity = Granularity.DAILY
+    forecast_horizon: int = Field(30, description="hold-out length in periods")
+    windows: int = Field(1, ge=1, le=20, description="rolling-origin windows")
+
+
+class CompareRequest(BaseModel):
+    queue_id: int
+    models: list[str] = Field(["naive", "es", "gbm", "vets"], min_length=1)
+    granularity: Granularity = Granularity.DAILY
+    forecast_horizon: int = 30
+    windows: int = Field(3, ge=1, le=20)
+
+
+class BacktestRequest(TrainRequest):
+    windows: int = Field(3, ge=1, le=20)
+    step: int | None = Field(None, ge=1, description="periods between cut-offs; default horizon")
+    levels: list[int] = [80, 95]
+
+
+class MetricsOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    mae: float | None = None
+    rmse: float | None = None
+    mape: float | None = None
+    smape: float | None = None
+    mase: float | None = None
+    coverage: dict[int, float] = Field({}, description="interval coverage per level")
+
+
+class TrainResult(MetricsOut):
+    queue_id: int
+    model: str
+
+
+class CompareResult(BaseModel):
+    queue_id: int
+    forecast_horizon: int
+    windows: int
+    best: str | None
+    results: dict[str, dict[str, Any]]
+
+
+class StaffingRequest(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    queue_id: int
+    forecast_horizon: int = 30
+    granularity: Granularity = Granularity.DAILY
+    model: str | None = ModelField
+    forecast_start_date: date | None = None
+    plan_for: Literal["mean", "upper_80", "upper_95"] = Field(
+        "mean", description="plan for the mean forecast or an interval's upper bound"
+    )
+    handling_minutes: float = Field(15.0, description="average handling time per ticket")
+    service_level: float = Field(0.8, description="share answered within target_wait_hours")
+    target_wait_hours: float = 1.0
+    working_hours: float = Field(8.0, description="hours per period in which tickets are worked")
+    shrinkage: float = Field(0.3, description="share of paid time not available for tickets")
+    max_occupancy: float = 0.9
+
+
+class StaffingResult(BaseModel):
+    queue_id: int
+    model: str
+    timestamps: list[date]
+    tickets: list[float]
+    agents_on_duty: list[int]
+    agents_scheduled: list[int]
+    service_level: list[float]
+    occupancy: list[float]
+    traffic_erlangs: list[float]
+
+
+class ForecastAllRequest(BaseModel):
+    forecast_horizon: int = Field(30, description="periods at the granularity, ≤ 300 days")
+    granularity: Granularity = Granularity.DAILY
+    forecast_start_date: date | None = Field(None, description="first forecast period")
+    method: Literal["bottom_up", "wls_struct", "wls_var", "mint_shrink"] = Field(
+        "mint_shrink", description="reconciliation: bottom-up, WLS or MinT with shrinkage"
+    )
+    levels: list[int] = [80, 95]
+
+
+class ForecastRunOut(BaseModel):
+    run_id: str
+    spec: dict[str, Any]
+    tickets_version: int
+    hierarchy_version: int
+    queues: int
+    seconds: float = Field(description="compute time of the run")
+    created: bool = Field(description="false when the identical run was already stored")

@@ -1,0 +1,1 @@
+"""Load forecasting: models, backtests, whole-tree coherent forecasts, staffing."""

@@ -1,0 +1,118 @@
+"""Prophet: piecewise-linear trend + weekly/yearly Fourier seasonality + Russian holidays."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Literal, Self
+
+import numpy as np
+import pandas as pd
+
+from tasks_support_system_ai.analytics import Granularity
+from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, Forecast, TimeSeries
+from tasks_support_system_ai.forecasting.models._checks import (
+    check_horizon,
+    check_levels,
+    fitted,
+    recent,
+    require_history,
+)
+from tasks_support_system_ai.forecasting.models._quiet import quiet_prophet
+from tasks_support_system_ai.forecasting.models.intervals import build_forecast
+
+if TYPE_CHECKING:
+    from prophet import Prophet
+
+__all__ = ["ProphetModel"]
+
+_TWO_YEARS = np.timedelta64(730, "D")
+
+
+class ProphetModel:
+    """Prophet fitted once; every interval level comes from the same predictive samples.
+
+    Prophet's own ``interval_width`` allows one level per fit, so the bounds are quantiles of
+    ``predictive_samples`` instead. Yearly seasonality is only switched on with two years of
+    history (one year cannot tell a yearly wave from trend); holidays only apply to daily data.
+    Sampling uses numpy's global generator (Prophet offers no other), seeded with
+    ``random_state`` and restored afterwards so repeated requests give identical intervals.
+    """
+
+    name = "prophet"
+
+    def __init__(
+        self,
+        *,
+        country_holidays: str | None = "RU",
+        seasonality_mode: Literal["additive", "multiplicative"] = "multiplicative",
+        changepoint_prior_scale: float = 0.05,
+        uncertainty_samples: int = 500,
+        max_history: int | None = None,
+        random_state: int | None = 0,
+    ) -> None:
+        self.country_holidays = country_holidays
+        self.seasonality_mode = seasonality_mode
+        self.changepoint_prior_scale = changepoint_prior_scale
+        self.uncertainty_samples = uncertainty_samples
+        self.max_history = max_history
+        self.random_state = random_state
+        self._model: Prophet | None = None
+        self._series: TimeSeries | None = None
+
+    def fit(self, series: TimeSeries) -> Self:
+        require_history(series, 2 * series.season_length, self.name)
+        history = recent(series, self.max_history)
+        frame = pd.DataFrame({"ds": pd.to_datetime(history.dates), "y": history.values})
+        with quiet_prophet():
+            self._model = self._build(history).fit(frame)
+        self._series = series
+        return self
+
+    def predict(self, horizon: int, levels: Sequence[int] = DEFAULT_LEVELS) -> Forecast:
+        check_horizon(horizon)
+        levels = check_levels(levels)
+        model, series = fitted(self._model, self.name), fitted(self._series, self.name)
+        future = pd.DataFrame({"ds": pd.to_datetime(series.future_dates(horizon))})
+        with quiet_prophet(), _seeded(self.random_state):
+            mean = model.predict(future)["yhat"].to_numpy(np.float64)
+            samples = model.predictive_samples(future)["yhat"]
+        bounds = {
+            level: (
+                np.quantile(samples, (1 - level / 100) / 2, axis=1),
+                np.quantile(samples, (1 + level / 100) / 2, axis=1),
+            )
+            for level in levels
+        }
+        return build_forecast(series, mean, bounds)
+
+    def _build(self, history: TimeSeries) -> Prophet:
+        from prophet import Prophet
+
+        daily = history.granularity is Granularity.DAILY
+        model = Prophet(
+            growth="linear",
+            weekly_seasonality=daily,
+            yearly_seasonality=bool(history.dates[-1] - history.dates[0] >= _TWO_YEARS),
+            daily_seasonality=False,
+            seasonality_mode=self.seasonality_mode,
+            changepoint_prior_scale=self.changepoint_prior_scale,
+            uncertainty_samples=self.uncertainty_samples,
+        )
+        if daily and self.country_holidays:
+            model.add_country_holidays(country_name=self.country_holidays)
+        return model
+
+
+@contextmanager
+def _seeded(seed: int | None) -> Iterator[None]:
+    """Seed numpy's global generator for the block, then put the caller's state back."""
+    if seed is None:
+        yield
+        return
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)

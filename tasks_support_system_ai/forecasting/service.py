@@ -1,0 +1,154 @@
+"""Single-queue forecasting for the API: fitted models are cached and never refitted.
+
+A fitted model is keyed by the data it saw (content hashes of the tickets and hierarchy
+versions), the queue, the model, the granularity and the cut-off, so a new upload or another
+cut-off never serves a stale model, and repeated requests skip fitting entirely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Any
+
+from tasks_support_system_ai.analytics import Granularity
+from tasks_support_system_ai.datasets.active import LoadedData
+from tasks_support_system_ai.forecasting.backtest import backtest, compare_models
+from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, Forecast, Forecaster
+from tasks_support_system_ai.forecasting.cache import LRUCache
+from tasks_support_system_ai.forecasting.history import check_horizon, queue_history
+from tasks_support_system_ai.forecasting.models import canonical_name, make_model
+
+DEFAULT_MODEL = "es"
+
+
+@dataclass(frozen=True)
+class ModelKey:
+    tickets_hash: str
+    hierarchy_hash: str
+    queue_id: int
+    model: str
+    granularity: Granularity
+    cutoff: date | None
+
+
+@dataclass(frozen=True)
+class QueueForecast:
+    queue_id: int
+    model: str
+    granularity: Granularity
+    forecast: Forecast
+    cached: bool  # False when this request fitted the model
+
+
+class ForecastService:
+    def __init__(self, cache_size: int = 256) -> None:
+        self.models: LRUCache[ModelKey, Forecaster] = LRUCache(cache_size)
+
+    def key(
+        self,
+        data: LoadedData,
+        queue_id: int,
+        model: str,
+        granularity: Granularity,
+        cutoff: date | None,
+    ) -> ModelKey:
+        return ModelKey(
+            data.tickets.content_hash,
+            data.hierarchy.content_hash,
+            queue_id,
+            canonical_name(model),
+            granularity,
+            cutoff,
+        )
+
+    def fitted(self, data: LoadedData, key: ModelKey) -> tuple[Forecaster, bool]:
+        """The cached model for ``key``, fitting it on first use."""
+
+        def fit() -> Forecaster:
+            series = queue_history(data.load, key.queue_id, key.granularity, key.cutoff)
+            return make_model(key.model).fit(series)
+
+        data.tree.index_of(key.queue_id)  # unknown queue → NotFoundError before any work
+        return self.models.get_or_compute(key, fit)
+
+    def forecast(
+        self,
+        data: LoadedData,
+        queue_id: int,
+        horizon: int,
+        *,
+        granularity: Granularity = Granularity.DAILY,
+        model: str = DEFAULT_MODEL,
+        cutoff: date | None = None,
+        levels: Sequence[int] = DEFAULT_LEVELS,
+    ) -> QueueForecast:
+        check_horizon(horizon, granularity)
+        key = self.key(data, queue_id, model, granularity, cutoff)
+        fitted, cached = self.fitted(data, key)
+        forecast = fitted.predict(horizon, levels)
+        return QueueForecast(queue_id, key.model, granularity, forecast, cached)
+
+    def clear(self, queue_id: int | None = None) -> int:
+        """Forget fitted models of one queue (or all); returns how many were dropped."""
+        return self.models.remove_where(lambda k: queue_id is None or k.queue_id == queue_id)
+
+    def backtest(
+        self,
+        data: LoadedData,
+        queue_id: int,
+        model: str,
+        granularity: Granularity,
+        horizon: int,
+        *,
+        windows: int = 3,
+        step: int | None = None,
+        levels: Sequence[int] = DEFAULT_LEVELS,
+    ) -> dict[str, Any]:
+        """Rolling-origin cross-validation; per-window and mean metrics (JSON-ready)."""
+        check_horizon(horizon, granularity)
+        series = queue_history(data.load, queue_id, granularity, None)
+        factory = partial(make_model, canonical_name(model))
+        result = backtest(
+            factory, series, horizon=horizon, windows=windows, step=step, levels=levels
+        )
+        return {"queue_id": queue_id, **result.to_dict()}
+
+    def train(
+        self,
+        data: LoadedData,
+        queue_id: int,
+        model: str,
+        granularity: Granularity,
+        horizon: int,
+        *,
+        windows: int = 1,
+    ) -> dict[str, Any]:
+        """The original ``train_model``: hold-out metrics; caches the model fitted on all data."""
+        report = self.backtest(data, queue_id, model, granularity, horizon, windows=windows)
+        self.fitted(data, self.key(data, queue_id, model, granularity, None))
+        return {"model": report["model"], **report["metrics"]}
+
+    def compare(
+        self,
+        data: LoadedData,
+        queue_id: int,
+        models: Sequence[str],
+        granularity: Granularity,
+        horizon: int,
+        *,
+        windows: int = 3,
+    ) -> dict[str, dict[str, Any]]:
+        """Each model's mean backtest metrics on the same windows, or the reason it failed."""
+        check_horizon(horizon, granularity)
+        series = queue_history(data.load, queue_id, granularity, None)
+        scores = compare_models(models, series, horizon, windows)
+        out: dict[str, dict[str, Any]] = {}
+        for score in scores.values():
+            entry = score.to_dict()
+            metrics = entry.pop("metrics") or {}
+            metrics["coverage"] = {str(k): v for k, v in metrics.get("coverage", {}).items()}
+            out[score.model] = {**entry, **metrics}
+        return out

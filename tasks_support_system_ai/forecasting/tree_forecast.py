@@ -1,0 +1,217 @@
+"""Coherent forecasts for every queue at once: one vectorised model, then reconciliation.
+
+All node loads and the own-ticket series of inner queues are forecast together by
+``VectorisedETS`` and reconciled so each parent's forecast equals its own tickets plus its
+children's loads. Weekly/monthly runs use complete periods only: a partial first or last
+period (e.g. a cut-off on a Wednesday) would read as a sudden drop, so the period holding a
+mid-period cut-off is forecast in full. Intervals are the base intervals shifted by the change
+of the mean (see ``reconcile.shift_bounds``); everything is clipped at zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from tasks_support_system_ai.analytics import Granularity, QueueLoad
+from tasks_support_system_ai.analytics.periods import Calendar, as_date, period_labels
+from tasks_support_system_ai.errors import InvalidInputError, NotFoundError
+from tasks_support_system_ai.forecasting.base import (
+    DEFAULT_LEVELS,
+    SEASON_LENGTH,
+    DayArray,
+    FloatArray,
+    Forecast,
+    TimeSeries,
+)
+from tasks_support_system_ai.forecasting.reconcile import (
+    Hierarchy,
+    check_method,
+    nonnegative,
+    own_series_nodes,
+    reconcile,
+    shift_bounds,
+)
+from tasks_support_system_ai.forecasting.vectorised import MatrixForecast, VectorisedETS
+
+__all__ = ["MAX_HORIZON_DAYS", "TreeForecast", "forecast_tree"]
+
+IntArray = npt.NDArray[np.int64]
+MAX_HORIZON_DAYS = 300
+MAX_HISTORY = 730  # periods fed to the model; daily: two years
+PERIOD_DAYS = {Granularity.DAILY: 1, Granularity.WEEKLY: 7, Granularity.MONTHLY: 30}
+
+
+@dataclass(frozen=True)
+class TreeForecast:
+    """Reconciled forecasts of every node's load; arrays are (n_nodes, h), rows = ``queue_ids``."""
+
+    queue_ids: IntArray
+    dates: DayArray
+    mean: FloatArray
+    lower: dict[int, FloatArray]
+    upper: dict[int, FloatArray]
+    method: str
+    cutoff: date
+    granularity: Granularity
+
+    def for_queue(self, queue_id: int) -> Forecast:
+        """One queue's slice (views, no copy); ``NotFoundError`` for an unknown id."""
+        rows = np.flatnonzero(self.queue_ids == queue_id)
+        if rows.size == 0:
+            raise NotFoundError(
+                f"Queue {queue_id} does not exist", code="queue_not_found", queue_id=queue_id
+            )
+        row = int(rows[0])
+        return Forecast(
+            mean=self.mean[row],
+            dates=self.dates,
+            lower={level: bound[row] for level, bound in self.lower.items()},
+            upper={level: bound[row] for level, bound in self.upper.items()},
+        )
+
+
+def forecast_tree(
+    load: QueueLoad,
+    *,
+    horizon: int,
+    granularity: Granularity | str = Granularity.DAILY,
+    cutoff: date | None = None,
+    levels: Sequence[int] = DEFAULT_LEVELS,
+    method: str = "mint_shrink",
+) -> TreeForecast:
+    """Forecast every queue ``horizon`` periods past ``cutoff`` (default: the last data day)."""
+    granularity = _granularity(granularity)
+    _check_horizon(horizon, granularity)
+    check_method(method)
+    inputs = _inputs(load, _cutoff_index(load.dates, cutoff), granularity)
+    model = VectorisedETS(SEASON_LENGTH[granularity], max_history=MAX_HISTORY)
+    base = model.fit(inputs.values).predict(horizon, levels)
+    mean, lower, upper = _reconciled(base, inputs.hierarchy, method, model.residuals)
+    n = len(load.tree)
+    last = inputs.labels[-1:]
+    return TreeForecast(
+        queue_ids=load.tree.ids,
+        dates=TimeSeries(np.zeros(1), last, granularity).future_dates(horizon),
+        mean=mean[:n],
+        lower={level: bound[:n] for level, bound in lower.items()},
+        upper={level: bound[:n] for level, bound in upper.items()},
+        method=method,
+        cutoff=inputs.cutoff,
+        granularity=granularity,
+    )
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What the model sees: the hierarchy of ``y`` and its (n_all, P) values per period."""
+
+    hierarchy: Hierarchy
+    labels: DayArray
+    values: FloatArray
+    cutoff: date
+
+
+def _inputs(load: QueueLoad, end: int, granularity: Granularity) -> _Inputs:
+    """Loads of all nodes plus own tickets of inner nodes that have any, up to day ``end``.
+
+    Only the days the model will look at are copied (``MAX_HISTORY`` periods and one spare).
+    """
+    days = load.dates[: end + 1]
+    start = max(0, days.size - (MAX_HISTORY + 2) * PERIOD_DAYS[granularity])
+    own = load.own_matrix()[:, start : end + 1]
+    has_own = (own != 0).any(axis=1)
+    rows = own_series_nodes(load.tree, has_own)
+    series = np.vstack([load.matrix[:, start : end + 1], own[rows]]).astype(np.float64)
+    labels, values = complete_periods(series, days[start:], granularity)
+    hierarchy = Hierarchy.from_tree(load.tree, has_own)
+    return _Inputs(hierarchy, labels, values, as_date(days[-1]))
+
+
+def complete_periods(
+    series: FloatArray, days: DayArray, granularity: Granularity
+) -> tuple[DayArray, FloatArray]:
+    """Period labels and (n, P) sums over whole periods only; partial edge periods dropped.
+
+    Same bins and labels as ``QueueLoad.resample`` (weeks Monday–Sunday labelled by Sunday,
+    months by their last day); ``invalid_cutoff`` if fewer than two whole periods remain.
+    """
+    calendar = Calendar.of(days)
+    ids = calendar.period_ids(granularity)
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(ids)) + 1)).astype(np.int64)
+    sums = np.add.reduceat(series, starts, axis=1)
+    labels = period_labels(ids[starts], granularity)
+    keep = np.ones(starts.size, dtype=bool)
+    if granularity is not Granularity.DAILY:
+        first_days = _first_days(labels, granularity)
+        keep[0] = days[0] == first_days[0]
+        keep[-1] &= days[-1] == labels[-1]
+    if keep.sum() < 2:
+        raise InvalidInputError(
+            "The cut-off leaves fewer than two whole periods of history",
+            code="invalid_cutoff",
+            granularity=granularity.value,
+        )
+    return labels[keep], sums[:, keep]
+
+
+def _first_days(labels: DayArray, granularity: Granularity) -> DayArray:
+    """First day of each labelled period (Monday of the week, 1st of the month)."""
+    if granularity is Granularity.WEEKLY:
+        return labels - np.timedelta64(6, "D")
+    return labels.astype("datetime64[M]").astype("datetime64[D]")
+
+
+def _reconciled(
+    base: MatrixForecast, hierarchy: Hierarchy, method: str, residuals: FloatArray
+) -> tuple[FloatArray, dict[int, FloatArray], dict[int, FloatArray]]:
+    """Coherent non-negative means; base bounds moved with their means, clipped at zero."""
+    mean = nonnegative(hierarchy, reconcile(base.mean, hierarchy, method, residuals))
+    lower = shift_bounds(base.lower, base.mean, mean)
+    upper = shift_bounds(base.upper, base.mean, mean)
+    for bounds in (lower, upper):
+        for bound in bounds.values():
+            np.maximum(bound, 0.0, out=bound)
+    return mean, lower, upper
+
+
+def _granularity(value: Granularity | str) -> Granularity:
+    try:
+        return Granularity(value)
+    except ValueError:
+        allowed = ", ".join(g.value for g in Granularity)
+        raise InvalidInputError(
+            f"Unknown granularity {value!r}; expected one of {allowed}",
+            code="invalid_granularity",
+            granularity=str(value),
+        ) from None
+
+
+def _check_horizon(horizon: int, granularity: Granularity) -> None:
+    """1 .. 300 days' worth of periods (42 weeks, 10 months)."""
+    limit = MAX_HORIZON_DAYS // PERIOD_DAYS[granularity]
+    if not 1 <= horizon <= limit:
+        raise InvalidInputError(
+            f"Horizon must be between 1 and {limit} {granularity.value} periods",
+            code="invalid_horizon",
+            horizon=horizon,
+            max_horizon=limit,
+        )
+
+
+def _cutoff_index(dates: DayArray, cutoff: date | None) -> int:
+    """Index of the cut-off day (inclusive); ``invalid_cutoff`` outside the data range."""
+    if cutoff is None:
+        return int(dates.size - 1)
+    day = np.datetime64(cutoff, "D")
+    if not dates[0] <= day <= dates[-1]:
+        raise InvalidInputError(
+            f"Cut-off must be between {as_date(dates[0])} and {as_date(dates[-1])}",
+            code="invalid_cutoff",
+            cutoff=str(cutoff),
+        )
+    return int((day - dates[0]).astype(np.int64))
