@@ -11,6 +11,7 @@ queue 999 (absent from the tree) → 1 every day. Loads: 4 = 2 = 28, 1 = 68, 10 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 HIERARCHY_CSV = b"""queueId,parentId,name
@@ -48,3 +49,16 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 def tickets_csv() -> bytes:
     return to_csv(tickets_frame())
+
+
+def seasonal_tickets_frame(days: int = 730, seed: int = 7) -> pd.DataFrame:
+    """Two years (2018-2019) of daily tickets on the same tree with a weekend dip; queue 3 empty."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("2018-01-01", periods=days, freq="D")
+    weekday_factor = np.where(dates.day_of_week >= 5, 0.5, 1.0)
+    parts = []
+    for queue, level in ((4, 40), (1, 20), (11, 60), (999, 5)):  # queue 3: none
+        counts = rng.poisson(level * weekday_factor)
+        parts.append(pd.DataFrame({"queueId": queue, "date": dates, "new_tickets": counts}))
+    frame = pd.concat(parts, ignore_index=True)
+    return frame[frame["new_tickets"] > 0].reset_index(drop=True)
