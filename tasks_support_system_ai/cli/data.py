@@ -24,7 +24,8 @@ def _context() -> AppContext:
     return build_context(get_settings())
 
 
-def _fail(exc: SupportAIError) -> typer.Exit:
+def fail(exc: SupportAIError) -> typer.Exit:
+    """Print a domain error for a person and exit with status 2."""
     console.print(f"[red]error[/red] {escape(f'[{exc.code}]')} {escape(exc.message)}")
     return typer.Exit(code=2)
 
@@ -76,7 +77,7 @@ def import_(
     try:
         result = import_file(context.datasets, kind, path, source="import", activate=activate)
     except SupportAIError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     finally:
         context.close()
     state = "stored" if result.created else "already stored"
@@ -114,7 +115,7 @@ def activate(version_id: int) -> None:
     try:
         version = context.datasets.activate(version_id)
     except SupportAIError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     finally:
         context.close()
     console.print(f"{version.kind.value}: version {version.id} is now active")

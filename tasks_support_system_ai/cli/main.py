@@ -6,11 +6,12 @@ import logging
 
 import typer
 
-from tasks_support_system_ai.cli import data
+from tasks_support_system_ai.cli import data, forecast
 from tasks_support_system_ai.config import get_settings
 
-app = typer.Typer(help="Support AI: queue-load analytics service.", no_args_is_help=True)
+app = typer.Typer(help="Support AI: queue-load analytics and forecasting.", no_args_is_help=True)
 app.add_typer(data.app, name="data")
+app.add_typer(forecast.app, name="forecast")
 
 
 @app.callback()

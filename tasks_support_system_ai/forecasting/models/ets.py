@@ -17,6 +17,7 @@ from tasks_support_system_ai.forecasting.models._checks import (
     require_history,
 )
 from tasks_support_system_ai.forecasting.models._quiet import quiet_statsmodels
+from tasks_support_system_ai.forecasting.models._threads import single_threaded
 from tasks_support_system_ai.forecasting.models.intervals import build_forecast
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class ExponentialSmoothing:
             seasonal_periods=season,
             initialization_method=self.initialization,
         )
-        with quiet_statsmodels():
+        with quiet_statsmodels(), single_threaded():
             self._result = model.fit(disp=False)
         self._series = series
         return self
@@ -81,7 +82,7 @@ class ExponentialSmoothing:
         levels = check_levels(levels)
         result, series = fitted(self._result, self.name), fitted(self._series, self.name)
         start = int(result.nobs)
-        with quiet_statsmodels():
+        with quiet_statsmodels(), single_threaded():
             prediction = result.get_prediction(start=start, end=start + horizon - 1)
             frames = {level: prediction.summary_frame(alpha=1 - level / 100) for level in levels}
         mean = np.asarray(prediction.predicted_mean, dtype=np.float64)

@@ -30,6 +30,7 @@ from tasks_support_system_ai.forecasting.models._checks import (
     recent,
     require_history,
 )
+from tasks_support_system_ai.forecasting.models._threads import single_threaded
 from tasks_support_system_ai.forecasting.models.calendar import calendar_features
 from tasks_support_system_ai.forecasting.models.intervals import (
     build_forecast,
@@ -102,13 +103,14 @@ class RecursiveRegressor:
         require_history(series, spec.lookback + _MIN_TRAIN_ROWS + _MIN_CALIBRATION, self.name)
         series = recent(series, self.max_history)
         start = len(series.values) - self._calibration_size(len(series.values), spec)
-        self._fitted = _Fitted(
-            series=series,
-            spec=spec,
-            final=self._train(series, spec, len(series.values)),
-            calibration=self._train(series, spec, start),
-            calibration_start=start,
-        )
+        with single_threaded():
+            self._fitted = _Fitted(
+                series=series,
+                spec=spec,
+                final=self._train(series, spec, len(series.values)),
+                calibration=self._train(series, spec, start),
+                calibration_start=start,
+            )
         return self
 
     def predict(self, horizon: int, levels: Sequence[int] = DEFAULT_LEVELS) -> Forecast:
@@ -118,8 +120,9 @@ class RecursiveRegressor:
         series, lookback = state.series, state.spec.lookback
         calendar = self._calendar(series.future_dates(horizon), series)
         context = series.values[None, -lookback:]
-        mean = _recursive(state.final, state.spec, context, calendar[None])[0]
-        errors = self._calibration_errors(state, horizon)
+        with single_threaded():
+            mean = _recursive(state.final, state.spec, context, calendar[None])[0]
+            errors = self._calibration_errors(state, horizon)
         widths = {level: step_widths(errors, level, horizon) for level in levels}
         return build_forecast(series, mean, symmetric_bounds(mean, widths))
 

@@ -21,6 +21,7 @@ from tasks_support_system_ai.forecasting.models._checks import (
     require_history,
 )
 from tasks_support_system_ai.forecasting.models._quiet import quiet_statsmodels
+from tasks_support_system_ai.forecasting.models._threads import single_threaded
 from tasks_support_system_ai.forecasting.models.intervals import build_forecast
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class Sarima:
             seasonal_order=seasonal_order,
             trend=self.trend,
         )
-        with quiet_statsmodels():
+        with quiet_statsmodels(), single_threaded():
             self._result = model.fit(disp=False, maxiter=self.max_iterations)
         self._series = series
         return self
@@ -88,7 +89,7 @@ class Sarima:
         check_horizon(horizon)
         levels = check_levels(levels)
         result, series = fitted(self._result, self.name), fitted(self._series, self.name)
-        with quiet_statsmodels():
+        with quiet_statsmodels(), single_threaded():
             prediction = result.get_forecast(horizon)
             mean = np.asarray(prediction.predicted_mean, dtype=np.float64)
             bounds = {

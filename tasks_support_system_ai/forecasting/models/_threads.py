@@ -1,0 +1,23 @@
+"""One BLAS/OpenMP thread per model: its matrices are tiny, and threads only add contention.
+
+A queue's series has at most a few thousand points; SARIMA's state matrices are ~20×20 and
+the boosting data ~1,000 rows. Extra threads buy nothing there, while on a busy host their
+spin-waiting made fits up to 10× slower (measured: the model test suite took 16 s
+single-threaded and 46–124 s with default threads on a loaded 2-core machine).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["single_threaded"]
+
+
+@contextmanager
+def single_threaded() -> Iterator[None]:
+    # threadpoolctl ships with scikit-learn (a hard requirement of it).
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        yield
