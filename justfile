@@ -45,3 +45,7 @@ lock:
 # Benchmark queue analytics over HTTP against the naive pandas path
 bench-queues *args:
     {{venv}}/python benchmarks/bench_queues.py {{args}}
+
+# Forecasting: latency per model, whole-tree run, accuracy vs statsforecast AutoETS and Prophet
+bench-forecast *args:
+    {{venv}}/python benchmarks/bench_forecast.py {{args}}

@@ -15,20 +15,14 @@ import argparse
 import http.client
 import json
 import os
-import platform
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
-import numpy as np
 import pandas as pd
+from _common import free_port, machine, percentiles, start_server, time_calls
 
 from tasks_support_system_ai.analytics import Granularity, QueueLoad
 from tasks_support_system_ai.api.schemas.queues import TimeSeriesData
@@ -36,55 +30,6 @@ from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import build_context
 from tasks_support_system_ai.datasets.bootstrap import ensure_demo_data
 from tasks_support_system_ai.hierarchy import QueueTree
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    arr = np.asarray(samples) * 1000
-    return float(np.percentile(arr, 50)), float(np.percentile(arr, 99))
-
-
-def time_calls(call: Callable[[], object], n: int, warmup: int = 5) -> list[float]:
-    for _ in range(warmup):
-        call()
-    out = []
-    for _ in range(n):
-        start = time.perf_counter()
-        call()
-        out.append(time.perf_counter() - start)
-    return out
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes], float]:
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "--port",
-        str(port),
-        "--timeout-keep-alive",
-        "300",
-        "--log-level",
-        "warning",
-        "tasks_support_system_ai.api.app:create_app",
-    ]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env)
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
-                return process, time.perf_counter() - started
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None:
-            raise SystemExit("server exited during start-up")
-        time.sleep(0.02)
 
 
 class NaiveService:
@@ -286,7 +231,7 @@ def main() -> None:  # noqa: PLR0915 - a linear script, clearer unsplit
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     result = {
         "date": stamp,
-        "machine": f"{platform.node()} {platform.processor()} {os.cpu_count()} cores",
+        "machine": machine(),
         "startup_s": startup,
         "http_floor_ms": floor,
         "cases": rows,

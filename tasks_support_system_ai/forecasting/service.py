@@ -46,6 +46,10 @@ class QueueForecast:
 class ForecastService:
     def __init__(self, cache_size: int = 256) -> None:
         self.models: LRUCache[ModelKey, Forecaster] = LRUCache(cache_size)
+        # Some models (statsmodels) spend ~10 ms per predict; identical requests reuse it.
+        self.predictions: LRUCache[tuple[ModelKey, int, tuple[int, ...]], Forecast] = LRUCache(
+            4 * cache_size
+        )
 
     def key(
         self,
@@ -88,11 +92,14 @@ class ForecastService:
         check_horizon(horizon, granularity)
         key = self.key(data, queue_id, model, granularity, cutoff)
         fitted, cached = self.fitted(data, key)
-        forecast = fitted.predict(horizon, levels)
+        forecast, _ = self.predictions.get_or_compute(
+            (key, horizon, tuple(sorted(set(levels)))), lambda: fitted.predict(horizon, levels)
+        )
         return QueueForecast(queue_id, key.model, granularity, forecast, cached)
 
     def clear(self, queue_id: int | None = None) -> int:
         """Forget fitted models of one queue (or all); returns how many were dropped."""
+        self.predictions.remove_where(lambda k: queue_id is None or k[0].queue_id == queue_id)
         return self.models.remove_where(lambda k: queue_id is None or k.queue_id == queue_id)
 
     def backtest(

@@ -14,6 +14,7 @@ from tasks_support_system_ai.forecasting.models.linear import LinearModel
 from tasks_support_system_ai.forecasting.models.naive import SeasonalNaive
 from tasks_support_system_ai.forecasting.models.prophet_model import ProphetModel
 from tasks_support_system_ai.forecasting.models.sarima import Sarima
+from tasks_support_system_ai.forecasting.vectorised import VETSForecaster
 
 __all__ = ["ALIASES", "MODEL_NAMES", "canonical_name", "make_model"]
 
@@ -25,6 +26,7 @@ _MODELS: dict[str, Callable[..., Forecaster]] = {
     "gbm": GradientBoosting,
     "linear": LinearModel,
     "auto": AutoModel,
+    "vets": VETSForecaster,  # the whole-tree default, one series at a time
 }
 MODEL_NAMES: tuple[str, ...] = tuple(_MODELS)
 

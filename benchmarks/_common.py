@@ -1,0 +1,61 @@
+"""Helpers shared by the benchmark scripts: timing, percentiles, a real server process."""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import httpx
+import numpy as np
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p99 in milliseconds of samples in seconds."""
+    arr = np.asarray(samples) * 1000
+    return float(np.percentile(arr, 50)), float(np.percentile(arr, 99))
+
+
+def time_calls(call: Callable[[], object], n: int, warmup: int = 5) -> list[float]:
+    for _ in range(warmup):
+        call()
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        call()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes], float]:
+    """Start the API (one uvicorn worker); returns the process and seconds until /ready."""
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", "--port", str(port),
+        "--timeout-keep-alive", "300", "--log-level", "warning",
+        "tasks_support_system_ai.api.app:create_app",
+    ]  # fmt: skip
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env)
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
+                return process, time.perf_counter() - started
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None:
+            raise SystemExit("server exited during start-up")
+        time.sleep(0.02)
+
+
+def machine() -> str:
+    return f"{platform.node()} {platform.machine()} {os.cpu_count()} cores"
