@@ -10,33 +10,41 @@ import numpy as np
 from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.base import TimeSeries
 
-__all__ = ["check_horizon", "check_levels", "fitted", "recent", "require_history"]
+__all__ = ["active_history", "check_horizon", "check_levels", "fitted", "recent"]
 
 T = TypeVar("T")
 
 
-def require_history(series: TimeSeries, needed: int, model: str) -> None:
-    """Reject series a model cannot learn from: too short, non-finite or all zero."""
-    available = len(series.values)
-    if available < needed:
-        raise InvalidInputError(
-            f"Model '{model}' needs at least {needed} {series.granularity} periods of history; "
-            f"the series has {available}",
-            code="series_too_short",
-            model=model,
-            needed=needed,
-            available=available,
-        )
+def active_history(series: TimeSeries, needed: int, model: str) -> TimeSeries:
+    """The series from its first non-zero period on, if a model can learn from it.
+
+    Leading zeros are days before the queue existed: fitting them would teach trend models a
+    jump from nothing and shrink naive intervals. Rejects non-finite values, all-zero series
+    and histories shorter than ``needed`` periods.
+    """
     if not np.all(np.isfinite(series.values)):
         raise InvalidInputError(
             "The series contains missing or infinite values", code="non_finite_values"
         )
-    if not np.any(series.values):
+    nonzero = np.flatnonzero(series.values)
+    if nonzero.size == 0:
         raise InvalidInputError(
             f"Model '{model}' cannot forecast a series that is zero everywhere",
             code="all_zero_series",
             model=model,
         )
+    active = recent(series, len(series.values) - int(nonzero[0]))
+    available = len(active.values)
+    if available < needed:
+        raise InvalidInputError(
+            f"Model '{model}' needs at least {needed} {series.granularity} periods of history "
+            f"from the first non-zero one; the series has {available}",
+            code="series_too_short",
+            model=model,
+            needed=needed,
+            available=available,
+        )
+    return active
 
 
 def check_horizon(horizon: int) -> None:

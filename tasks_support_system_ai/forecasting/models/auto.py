@@ -15,7 +15,7 @@ from tasks_support_system_ai.forecasting.base import (
     Forecaster,
     TimeSeries,
 )
-from tasks_support_system_ai.forecasting.models._checks import fitted, require_history
+from tasks_support_system_ai.forecasting.models._checks import active_history, fitted
 
 __all__ = ["AutoModel"]
 
@@ -52,7 +52,7 @@ class AutoModel:
 
     def fit(self, series: TimeSeries) -> Self:
         self._check_candidates()
-        require_history(series, 2 * series.season_length, self.name)
+        series = active_history(series, 2 * series.season_length, self.name)
         horizon = self.horizon or _DEFAULT_HORIZON[series.granularity]
         self.scores = compare_models(
             self.candidates, series, horizon, self.windows, params=self.params

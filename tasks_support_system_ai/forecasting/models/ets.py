@@ -10,11 +10,11 @@ import pandas as pd
 
 from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, Forecast, TimeSeries
 from tasks_support_system_ai.forecasting.models._checks import (
+    active_history,
     check_horizon,
     check_levels,
     fitted,
     recent,
-    require_history,
 )
 from tasks_support_system_ai.forecasting.models._quiet import quiet_statsmodels
 from tasks_support_system_ai.forecasting.models._threads import single_threaded
@@ -58,7 +58,7 @@ class ExponentialSmoothing:
         self._series: TimeSeries | None = None
 
     def fit(self, series: TimeSeries) -> Self:
-        require_history(series, _MIN_PERIODS, self.name)
+        series = active_history(series, _MIN_PERIODS, self.name)
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
         values = recent(series, self.max_history).values

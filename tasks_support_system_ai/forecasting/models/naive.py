@@ -14,10 +14,10 @@ from tasks_support_system_ai.forecasting.base import (
     TimeSeries,
 )
 from tasks_support_system_ai.forecasting.models._checks import (
+    active_history,
     check_horizon,
     check_levels,
     fitted,
-    require_history,
 )
 from tasks_support_system_ai.forecasting.models.intervals import (
     build_forecast,
@@ -48,7 +48,7 @@ class SeasonalNaive:
 
     def fit(self, series: TimeSeries) -> Self:
         season = self.season_length or series.season_length
-        require_history(series, 2 * season, self.name)
+        series = active_history(series, 2 * season, self.name)
         self._series, self._season = series, season
         return self
 

@@ -12,11 +12,11 @@ import pandas as pd
 from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, Forecast, TimeSeries
 from tasks_support_system_ai.forecasting.models._checks import (
+    active_history,
     check_horizon,
     check_levels,
     fitted,
     recent,
-    require_history,
 )
 from tasks_support_system_ai.forecasting.models._quiet import quiet_prophet
 from tasks_support_system_ai.forecasting.models.intervals import build_forecast
@@ -61,7 +61,7 @@ class ProphetModel:
         self._series: TimeSeries | None = None
 
     def fit(self, series: TimeSeries) -> Self:
-        require_history(series, 2 * series.season_length, self.name)
+        series = active_history(series, 2 * series.season_length, self.name)
         history = recent(series, self.max_history)
         frame = pd.DataFrame({"ds": pd.to_datetime(history.dates), "y": history.values})
         with quiet_prophet():

@@ -24,11 +24,11 @@ from tasks_support_system_ai.forecasting.base import (
     TimeSeries,
 )
 from tasks_support_system_ai.forecasting.models._checks import (
+    active_history,
     check_horizon,
     check_levels,
     fitted,
     recent,
-    require_history,
 )
 from tasks_support_system_ai.forecasting.models._threads import single_threaded
 from tasks_support_system_ai.forecasting.models.calendar import calendar_features
@@ -100,7 +100,9 @@ class RecursiveRegressor:
 
     def fit(self, series: TimeSeries) -> Self:
         spec = self._spec(series)
-        require_history(series, spec.lookback + _MIN_TRAIN_ROWS + _MIN_CALIBRATION, self.name)
+        series = active_history(
+            series, spec.lookback + _MIN_TRAIN_ROWS + _MIN_CALIBRATION, self.name
+        )
         series = recent(series, self.max_history)
         start = len(series.values) - self._calibration_size(len(series.values), spec)
         with single_threaded():

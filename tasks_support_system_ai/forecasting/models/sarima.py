@@ -14,11 +14,11 @@ from tasks_support_system_ai.forecasting.base import (
     TimeSeries,
 )
 from tasks_support_system_ai.forecasting.models._checks import (
+    active_history,
     check_horizon,
     check_levels,
     fitted,
     recent,
-    require_history,
 )
 from tasks_support_system_ai.forecasting.models._quiet import quiet_statsmodels
 from tasks_support_system_ai.forecasting.models._threads import single_threaded
@@ -71,7 +71,7 @@ class Sarima:
         season = self.season_length or series.season_length
         order, seasonal_order = self._orders(season)
         # One season is lost to differencing; two more estimate the seasonal terms.
-        require_history(series, max(3 * seasonal_order[3], _MIN_PERIODS), self.name)
+        series = active_history(series, max(3 * seasonal_order[3], _MIN_PERIODS), self.name)
         from statsmodels.tsa.statespace.sarimax import SARIMAX
 
         model = SARIMAX(
