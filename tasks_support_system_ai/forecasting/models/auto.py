@@ -64,7 +64,9 @@ class AutoModel:
         return fitted(self._model, self.name).predict(horizon, levels)
 
     def _check_candidates(self) -> None:
-        if not self.candidates or any(name.lower() == self.name for name in self.candidates):
+        if not self.candidates or any(
+            name.strip().lower() == self.name for name in self.candidates
+        ):
             raise InvalidInputError(
                 "AutoModel needs at least one candidate, and 'auto' cannot be one",
                 code="invalid_candidates",

@@ -18,7 +18,7 @@ class LinearModel(RecursiveRegressor):
 
     name = "linear"
 
-    def __init__(self, *, alpha: float = 1.0, **options: Unpack[RecursiveOptions]) -> None:
+    def __init__(self, *, alpha: float = 10.0, **options: Unpack[RecursiveOptions]) -> None:
         super().__init__(**options)
         self.alpha = alpha
 

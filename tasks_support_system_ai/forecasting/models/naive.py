@@ -60,11 +60,9 @@ class SeasonalNaive:
         steps = np.arange(horizon)
         mean = values[-season:][steps % season]
         seasons_ahead = steps // season + 1
-        errors = _season_errors(values, season, int(seasons_ahead[-1]))
-        widths = {
-            level: step_widths(errors, level, int(seasons_ahead[-1]))[seasons_ahead - 1]
-            for level in levels
-        }
+        seasons = int(seasons_ahead[-1])
+        errors = _season_errors(values, season, seasons)
+        widths = {level: step_widths(errors, level, seasons)[seasons_ahead - 1] for level in levels}
         return build_forecast(series, mean, symmetric_bounds(mean, widths))
 
 

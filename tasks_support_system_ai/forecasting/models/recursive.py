@@ -105,12 +105,15 @@ class RecursiveRegressor:
         )
         series = recent(series, self.max_history)
         start = len(series.values) - self._calibration_size(len(series.values), spec)
+        # Built outside the thread limit: their import loads the OpenMP runtime, and a limit
+        # only reaches runtimes already loaded when it is set.
+        final, calibration = self._make_estimator(), self._make_estimator()
         with single_threaded():
             self._fitted = _Fitted(
                 series=series,
                 spec=spec,
-                final=self._train(series, spec, len(series.values)),
-                calibration=self._train(series, spec, start),
+                final=self._train(final, series, spec, len(series.values)),
+                calibration=self._train(calibration, series, spec, start),
                 calibration_start=start,
             )
         return self
@@ -143,13 +146,14 @@ class RecursiveRegressor:
     def _calendar(self, dates: DayArray, series: TimeSeries) -> FloatArray:
         return calendar_features(dates, series.granularity, self.country_holidays)
 
-    def _train(self, series: TimeSeries, spec: LagSpec, end: int) -> Regressor:
+    def _train(
+        self, estimator: Regressor, series: TimeSeries, spec: LagSpec, end: int
+    ) -> Regressor:
         """Fit on targets ``lookback..end-1``: each row sees the ``lookback`` values before it."""
         history = sliding_window_view(series.values[: end - 1], spec.lookback)
         features = np.hstack(
             [spec.features(history), self._calendar(series.dates[spec.lookback : end], series)]
         )
-        estimator = self._make_estimator()
         estimator.fit(features, series.values[spec.lookback : end] - spec.level(history))
         return estimator
 
@@ -159,20 +163,16 @@ class RecursiveRegressor:
         ``K`` is at most half the window so each step still has enough errors; the interval
         code extends the widths beyond it.
         """
-        values, start, total = (
-            state.series.values,
-            state.calibration_start,
-            state.series.values.size,
-        )
-        steps = min(horizon, max(1, (total - start) // 2))
-        origins = np.arange(start, total)
+        values, start = state.series.values, state.calibration_start
+        steps = min(horizon, max(1, (values.size - start) // 2))
+        origins = np.arange(start, values.size)
         context = values[origins[:, None] + np.arange(-state.spec.lookback, 0)]
         dates = np.concatenate([state.series.dates, state.series.future_dates(steps)])
         calendar = self._calendar(dates, state.series)[origins[:, None] + np.arange(steps)]
         paths = _recursive(state.calibration, state.spec, context, calendar)
         errors = []
         for step in range(steps):
-            valid = origins + step < total
+            valid = origins + step < values.size
             errors.append(np.abs(values[origins[valid] + step] - paths[valid, step]))
         return errors
 
