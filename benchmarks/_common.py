@@ -44,6 +44,7 @@ def start_server(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes
         "--timeout-keep-alive", "300", "--log-level", "warning",
         "tasks_support_system_ai.api.app:create_app",
     ]  # fmt: skip
+    env = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", **env}  # as `support-ai serve`
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env)
     while True:
