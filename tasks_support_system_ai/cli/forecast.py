@@ -100,6 +100,7 @@ def forecast_queue(
 @app.command("staffing")
 def staffing(
     queue_id: int,
+    *,
     horizon: HorizonOpt = 14,
     handling_minutes: Annotated[float, typer.Option(help="average handling time")] = 15.0,
     service_level: Annotated[float, typer.Option(help="share answered within the wait")] = 0.8,
