@@ -57,3 +57,25 @@ class ActiveDataset(Base):
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("dataset_versions.id"))
     activated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RegisteredModel(Base):
+    """One trained model version; the artifact lives in the object store (skops, never pickle)."""
+
+    __tablename__ = "registered_models"
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_model_name_version"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    version: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(16))
+    protected: Mapped[bool]
+    dataset_ref: Mapped[str | None] = mapped_column(String(128))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON)
+    artifact_key: Mapped[str | None] = mapped_column(String(512))
+    error: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

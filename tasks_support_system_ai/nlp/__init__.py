@@ -1,0 +1,1 @@
+"""Ticket text intelligence: preprocessing, PII scrubbing, clustering, classifiers."""

@@ -1,0 +1,180 @@
+"""Versioned model registry: metadata in the database, artifacts in the object store.
+
+Each model has an id, a version per name, the dataset it was trained on, parameters, metrics,
+a status (training → ready | failed) and a stage (none, staging, production). Protected
+models (the defaults) survive ``remove_all`` unless forced.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from tasks_support_system_ai.db.models import RegisteredModel, utcnow
+from tasks_support_system_ai.errors import InvalidInputError, NotFoundError
+from tasks_support_system_ai.registry.artifacts import dump_artifact, load_artifact
+from tasks_support_system_ai.storage import ObjectStore
+
+Status = Literal["training", "ready", "failed"]
+Stage = Literal["none", "staging", "production"]
+STAGES: tuple[Stage, ...] = ("none", "staging", "production")
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    id: str
+    name: str
+    version: int
+    kind: str
+    status: str
+    stage: str
+    protected: bool
+    dataset_ref: str | None
+    params: dict[str, Any]
+    metrics: dict[str, Any]
+    artifact_key: str | None
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: RegisteredModel) -> ModelRecord:
+        return cls(**{f: getattr(row, f) for f in cls.__dataclass_fields__})
+
+
+class ModelRegistry:
+    def __init__(self, engine: Engine, objects: ObjectStore) -> None:
+        self.engine = engine
+        self.objects = objects
+
+    def create(
+        self,
+        name: str,
+        kind: str,
+        params: dict[str, Any],
+        *,
+        dataset_ref: str | None = None,
+        protected: bool = False,
+    ) -> ModelRecord:
+        """Register a new version of ``name`` in status "training"."""
+        with Session(self.engine) as session, session.begin():
+            latest = session.scalar(
+                select(func.max(RegisteredModel.version)).where(RegisteredModel.name == name)
+            )
+            row = RegisteredModel(
+                id=f"model_{uuid.uuid4().hex[:12]}",
+                name=name,
+                version=(latest or 0) + 1,
+                kind=kind,
+                status="training",
+                stage="none",
+                protected=protected,
+                dataset_ref=dataset_ref,
+                params=params,
+                metrics={},
+                artifact_key=None,
+                error=None,
+                created_at=utcnow(),
+                updated_at=utcnow(),
+            )
+            session.add(row)
+            session.flush()
+            return ModelRecord.from_row(row)
+
+    def complete(self, model_id: str, model: Any, metrics: dict[str, Any]) -> ModelRecord:
+        """Store the trained artifact and mark the version ready."""
+        key = f"models/{model_id}.skops"
+        self.objects.put_bytes(key, dump_artifact(model))
+        return self._update(model_id, status="ready", metrics=metrics, artifact_key=key)
+
+    def fail(self, model_id: str, error: str) -> ModelRecord:
+        return self._update(model_id, status="failed", error=error[:2000])
+
+    def promote(self, model_id: str, stage: Stage) -> ModelRecord:
+        """Move a ready model to ``stage``; one production model per name."""
+        if stage not in STAGES:
+            raise InvalidInputError(f"stage must be one of {STAGES}", code="invalid_stage")
+        record = self.get(model_id)
+        if record.status != "ready":
+            raise InvalidInputError(
+                f"Model {model_id} is {record.status}, only ready models can be promoted",
+                code="model_not_ready",
+            )
+        if stage == "production":
+            with Session(self.engine) as session, session.begin():
+                for row in session.scalars(
+                    select(RegisteredModel).where(
+                        RegisteredModel.name == record.name, RegisteredModel.stage == "production"
+                    )
+                ):
+                    row.stage = "staging"
+        return self._update(model_id, stage=stage)
+
+    def get(self, model_id: str) -> ModelRecord:
+        with Session(self.engine) as session:
+            row = session.get(RegisteredModel, model_id)
+            if row is None:
+                raise NotFoundError("Model not found", code="model_not_found", model_id=model_id)
+            return ModelRecord.from_row(row)
+
+    def records(self, kind: str | None = None) -> list[ModelRecord]:
+        """Newest first."""
+        query = select(RegisteredModel).order_by(RegisteredModel.created_at.desc())
+        if kind:
+            query = query.where(RegisteredModel.kind == kind)
+        with Session(self.engine) as session:
+            return [ModelRecord.from_row(r) for r in session.scalars(query)]
+
+    def production(self, name: str) -> ModelRecord | None:
+        with Session(self.engine) as session:
+            row = session.scalars(
+                select(RegisteredModel).where(
+                    RegisteredModel.name == name, RegisteredModel.stage == "production"
+                )
+            ).first()
+            return ModelRecord.from_row(row) if row else None
+
+    def load(self, model_id: str) -> Any:
+        record = self.get(model_id)
+        if record.status != "ready" or record.artifact_key is None:
+            raise InvalidInputError(
+                f"Model {model_id} is {record.status} and has no artifact yet",
+                code="model_not_ready",
+            )
+        return load_artifact(self.objects.get_bytes(record.artifact_key))
+
+    def remove(self, model_id: str, *, force: bool = False) -> ModelRecord:
+        record = self.get(model_id)
+        if record.protected and not force:
+            raise InvalidInputError(
+                f"Model {model_id} is a protected default model; pass force to remove it",
+                code="model_protected",
+            )
+        with Session(self.engine) as session, session.begin():
+            row = session.get(RegisteredModel, model_id)
+            if row is not None:
+                session.delete(row)
+        if record.artifact_key:
+            self.objects.delete(record.artifact_key)
+        return record
+
+    def remove_all(self, kind: str | None = None, *, force: bool = False) -> list[str]:
+        """Remove every model (of ``kind``) except protected ones unless ``force``."""
+        doomed = [m for m in self.records(kind) if force or not m.protected]
+        return [self.remove(m.id, force=True).id for m in doomed]
+
+    def _update(self, model_id: str, **fields: Any) -> ModelRecord:
+        with Session(self.engine) as session, session.begin():
+            row = session.get(RegisteredModel, model_id)
+            if row is None:
+                raise NotFoundError("Model not found", code="model_not_found", model_id=model_id)
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.updated_at = utcnow()
+            session.flush()
+            return ModelRecord.from_row(row)
