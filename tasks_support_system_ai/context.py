@@ -12,6 +12,7 @@ from tasks_support_system_ai.datasets.store import DatasetStore
 from tasks_support_system_ai.db import make_engine, migrate
 from tasks_support_system_ai.forecasting.runs import ForecastRuns
 from tasks_support_system_ai.forecasting.service import ForecastService
+from tasks_support_system_ai.registry import ModelRegistry
 from tasks_support_system_ai.storage import ObjectStore, object_store_from_settings
 
 
@@ -24,6 +25,7 @@ class AppContext:
     active: ActiveData
     forecasts: ForecastService
     forecast_runs: ForecastRuns
+    registry: ModelRegistry
 
     def close(self) -> None:
         self.engine.dispose()
@@ -38,5 +40,12 @@ def build_context(settings: Settings) -> AppContext:
     datasets = DatasetStore(engine, objects, max_upload_bytes=settings.max_upload_bytes)
     forecasts = ForecastService(cache_size=settings.forecast_cache_size)
     return AppContext(
-        settings, engine, objects, datasets, ActiveData(datasets), forecasts, ForecastRuns(objects)
+        settings,
+        engine,
+        objects,
+        datasets,
+        ActiveData(datasets),
+        forecasts,
+        ForecastRuns(objects),
+        ModelRegistry(engine, objects),
     )

@@ -2,7 +2,8 @@
 
 A run's id is a hash of everything that determines it (the data versions' content and the
 run parameters), so asking for the same run twice returns the stored result instead of
-recomputing it. Arrays are stored as ``.npz`` loaded with ``allow_pickle=False``.
+recomputing it. Arrays are stored as ``.npz`` loaded with ``allow_pickle=False``; the model
+each queue used ("auto" runs) is a fixed-width unicode array, so no pickle is needed.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.datasets.active import LoadedData
 from tasks_support_system_ai.errors import NotFoundError
 from tasks_support_system_ai.forecasting.cache import LRUCache
-from tasks_support_system_ai.forecasting.tree_forecast import TreeForecast, forecast_tree
+from tasks_support_system_ai.forecasting.tree_forecast import (
+    TreeForecast,
+    check_model,
+    forecast_tree,
+)
 from tasks_support_system_ai.storage import ObjectStore
 
 METHODS = ("bottom_up", "wls_struct", "wls_var", "mint_shrink")
@@ -61,6 +66,7 @@ class ForecastRuns:
 
     def run(self, data: LoadedData, spec: RunSpec) -> RunInfo:
         """Forecast and reconcile every queue, unless this exact run is already stored."""
+        check_model(spec.model)
         run_id = spec.run_id(data)
         if self.objects.exists(_meta_key(run_id)):
             return RunInfo(**json.loads(self.objects.get_bytes(_meta_key(run_id))), created=False)
@@ -72,6 +78,7 @@ class ForecastRuns:
             cutoff=spec.cutoff,
             levels=spec.levels,
             method=spec.method,
+            model=spec.model,
         )
         info = RunInfo(
             run_id,
@@ -120,6 +127,8 @@ def _to_npz(result: TreeForecast) -> bytes:
             [result.method, str(result.cutoff), str(Granularity(result.granularity).value)]
         ),
     }
+    if result.chosen is not None:
+        arrays["chosen"] = np.asarray(result.chosen, dtype=np.str_)
     for level in result.lower:
         arrays[f"lower_{level}"] = result.lower[level]
         arrays[f"upper_{level}"] = result.upper[level]
@@ -141,4 +150,5 @@ def _from_npz(data: bytes) -> TreeForecast:
             method=method,
             cutoff=date.fromisoformat(cutoff),
             granularity=Granularity(granularity),
+            chosen=npz["chosen"] if "chosen" in npz.files else None,
         )

@@ -5,7 +5,8 @@ All node loads and the own-ticket series of inner queues are forecast together b
 children's loads. Weekly/monthly runs use complete periods only: a partial first or last
 period (e.g. a cut-off on a Wednesday) would read as a sudden drop, so the period holding a
 mid-period cut-off is forecast in full. Intervals are the base intervals shifted by the change
-of the mean (see ``reconcile.shift_bounds``); everything is clipped at zero.
+of the mean (see ``reconcile.shift_bounds``); everything is clipped at zero. ``model="auto"``
+picks naive, VectorisedETS or statsmodels ETS per series by backtest (see ``tree_auto``).
 """
 
 from __future__ import annotations
@@ -36,14 +37,18 @@ from tasks_support_system_ai.forecasting.reconcile import (
     reconcile,
     shift_bounds,
 )
+from tasks_support_system_ai.forecasting.tree_auto import forecast_auto
 from tasks_support_system_ai.forecasting.vectorised import MatrixForecast, VectorisedETS
 
-__all__ = ["MAX_HORIZON_DAYS", "TreeForecast", "forecast_tree"]
+__all__ = ["MAX_HORIZON_DAYS", "TREE_MODELS", "TreeForecast", "check_model", "forecast_tree"]
+
+StrArray = npt.NDArray[np.str_]
 
 IntArray = npt.NDArray[np.int64]
 MAX_HORIZON_DAYS = 300
 MAX_HISTORY = 730  # periods fed to the model; daily: two years
 PERIOD_DAYS = {Granularity.DAILY: 1, Granularity.WEEKLY: 7, Granularity.MONTHLY: 30}
+TREE_MODELS = ("vets", "auto")
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class TreeForecast:
     method: str
     cutoff: date
     granularity: Granularity
+    chosen: StrArray | None = None  # "auto" runs: each row's model name
 
     def for_queue(self, queue_id: int) -> Forecast:
         """One queue's slice (views, no copy); ``NotFoundError`` for an unknown id."""
@@ -83,15 +89,16 @@ def forecast_tree(
     cutoff: date | None = None,
     levels: Sequence[int] = DEFAULT_LEVELS,
     method: str = "mint_shrink",
+    model: str = "vets",
 ) -> TreeForecast:
     """Forecast every queue ``horizon`` periods past ``cutoff`` (default: the last data day)."""
     granularity = _granularity(granularity)
     _check_horizon(horizon, granularity)
     check_method(method)
+    check_model(model)
     inputs = _inputs(load, _cutoff_index(load.dates, cutoff), granularity)
-    model = VectorisedETS(SEASON_LENGTH[granularity], max_history=MAX_HISTORY)
-    base = model.fit(inputs.values).predict(horizon, levels)
-    mean, lower, upper = _reconciled(base, inputs.hierarchy, method, model.residuals)
+    base, residuals, chosen = _base(inputs, granularity, horizon, levels, model)
+    mean, lower, upper = _reconciled(base, inputs.hierarchy, method, residuals)
     n = len(load.tree)
     last = inputs.labels[-1:]
     return TreeForecast(
@@ -103,7 +110,41 @@ def forecast_tree(
         method=method,
         cutoff=inputs.cutoff,
         granularity=granularity,
+        chosen=None if chosen is None else chosen[:n],
     )
+
+
+def check_model(model: str) -> None:
+    """``unknown_model`` unless ``model`` is one of ``TREE_MODELS``."""
+    if model not in TREE_MODELS:
+        raise InvalidInputError(
+            f"Unknown whole-tree model {model!r}; expected one of {', '.join(TREE_MODELS)}",
+            code="unknown_model",
+            model=model,
+            valid=list(TREE_MODELS),
+        )
+
+
+def _base(
+    inputs: _Inputs,
+    granularity: Granularity,
+    horizon: int,
+    levels: Sequence[int],
+    model: str,
+) -> tuple[MatrixForecast, FloatArray, StrArray | None]:
+    """Unreconciled forecasts, their in-sample residuals and (for "auto") each row's model."""
+    if model == "auto":
+        auto = forecast_auto(
+            inputs.values,
+            inputs.labels,
+            granularity,
+            horizon=horizon,
+            levels=levels,
+            max_history=MAX_HISTORY,
+        )
+        return auto.forecast, auto.residuals, auto.chosen
+    vets = VectorisedETS(SEASON_LENGTH[granularity], max_history=MAX_HISTORY)
+    return vets.fit(inputs.values).predict(horizon, levels), vets.residuals, None
 
 
 @dataclass(frozen=True)

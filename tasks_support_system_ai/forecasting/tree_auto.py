@@ -1,0 +1,192 @@
+"""Per-queue model choice for whole-tree forecasts ("auto"), by rolling-origin backtest MASE.
+
+Every series (node loads and own-ticket series) is scored on the last ``WINDOWS`` windows of
+``horizon`` periods by three candidates: the seasonal naive and ``VectorisedETS`` (both
+vectorised over all series) and statsmodels ETS ("es", per series over a process pool). Each
+series keeps the candidate with the lowest mean MASE; near ties (within ``TIE``) go to the
+simpler model, in ``CANDIDATES`` order. Its base forecast and intervals then come from that
+candidate refitted on the whole history (es only for the series that chose it).
+
+Reconciliation needs in-sample one-step residuals of the base forecasts: naive rows use
+seasonal differences (exactly its one-step errors); es rows use the VectorisedETS residuals,
+a close stand-in (same ETS(A,Ad,A) family), since the workers do not ship residuals back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from tasks_support_system_ai.analytics import Granularity
+from tasks_support_system_ai.forecasting.base import SEASON_LENGTH, DayArray, FloatArray
+from tasks_support_system_ai.forecasting.series_pool import SeriesPool
+from tasks_support_system_ai.forecasting.vectorised import MatrixForecast, VectorisedETS
+from tasks_support_system_ai.forecasting.vectorised_naive import (
+    naive_forecast,
+    naive_mean,
+    naive_residuals,
+)
+
+__all__ = ["CANDIDATES", "AutoBase", "forecast_auto"]
+
+StrArray = npt.NDArray[np.str_]
+CANDIDATES = ("naive", "vets", "es")  # simplest first: wins near ties
+WINDOWS = 2
+TIE = 1e-6  # relative MASE difference treated as a tie
+
+
+@dataclass(frozen=True)
+class AutoBase:
+    """Unreconciled forecasts of every series, the residuals for MinT, and each row's model."""
+
+    forecast: MatrixForecast
+    residuals: FloatArray
+    chosen: StrArray
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """Everything the candidates need besides the values."""
+
+    labels: DayArray
+    granularity: Granularity
+    horizon: int
+    levels: tuple[int, ...]
+    max_history: int
+
+    @property
+    def season(self) -> int:
+        return SEASON_LENGTH[self.granularity]
+
+
+def forecast_auto(
+    values: FloatArray,
+    labels: DayArray,
+    granularity: Granularity,
+    *,
+    horizon: int,
+    levels: Sequence[int],
+    max_history: int,
+) -> AutoBase:
+    """Choose a model per row of the (n, T) ``values`` and forecast each row with it."""
+    setup = _Setup(labels, granularity, horizon, tuple(levels), max_history)
+    with SeriesPool() as pool:
+        best = choose(backtest_scores(values, setup, pool))
+        return _final(values, setup, best, pool)
+
+
+def choose(scores: FloatArray) -> npt.NDArray[np.int64]:
+    """Per column of (k, n) scores, the first candidate within ``TIE`` of the best."""
+    scores = np.where(np.isnan(scores), np.inf, scores)
+    floor = scores.min(axis=0) * (1 + TIE) + 1e-12
+    best: npt.NDArray[np.int64] = np.argmax(scores <= floor, axis=0).astype(np.int64)
+    return best
+
+
+def backtest_scores(values: FloatArray, setup: _Setup, pool: SeriesPool) -> FloatArray:
+    """(k, n) MASE of each candidate averaged over the last windows; ``inf`` if it failed.
+
+    Without room for a window (short weekly/monthly histories) VectorisedETS wins by default.
+    """
+    origins = _origins(values.shape[1], setup)
+    if not origins:
+        scores = np.full((len(CANDIDATES), values.shape[0]), np.inf)
+        scores[CANDIDATES.index("vets")] = 0.0
+        return scores
+    total = np.zeros((len(CANDIDATES), values.shape[0]))
+    for origin in origins:
+        train, actual = values[:, :origin], values[:, origin : origin + setup.horizon]
+        forecasts = np.maximum(_candidate_means(train, setup, pool), 0.0)
+        errors = np.abs(forecasts - actual[np.newaxis]).mean(axis=2)
+        total += errors / _scale(train, setup.season)[np.newaxis]
+    return total / len(origins)
+
+
+def _origins(periods: int, setup: _Setup) -> list[int]:
+    """Cut-offs of the backtest windows, newest last; each keeps two seasons to train on."""
+    starts = [periods - w * setup.horizon for w in range(WINDOWS, 0, -1)]
+    return [s for s in starts if s >= 2 * setup.season]
+
+
+def _scale(train: FloatArray, season: int) -> FloatArray:
+    """MASE denominators: in-sample seasonal-naive MAE, 1 where it is zero (then plain MAE)."""
+    scale = np.abs(naive_residuals(train, season)).mean(axis=1)
+    return np.where(scale > 0, scale, 1.0)
+
+
+def _candidate_means(train: FloatArray, setup: _Setup, pool: SeriesPool) -> FloatArray:
+    """(k, n, h) point forecasts of every candidate, NaN where a candidate failed."""
+    vets = VectorisedETS(setup.season, max_history=setup.max_history).fit(train)
+    es = _es_forecasts(train, setup, pool, np.arange(train.shape[0]))
+    return np.stack(
+        [
+            naive_mean(train, setup.season, setup.horizon),
+            vets.predict(setup.horizon, setup.levels).mean,
+            es.mean,
+        ]
+    )
+
+
+def _es_forecasts(
+    values: FloatArray, setup: _Setup, pool: SeriesPool, rows: npt.NDArray[np.int64]
+) -> MatrixForecast:
+    """es forecasts of ``rows`` as full (n, h) arrays, NaN in rows not fitted or rejected."""
+    shape = (values.shape[0], setup.horizon)
+    mean = np.full(shape, np.nan)
+    lower = {level: np.full(shape, np.nan) for level in setup.levels}
+    upper = {level: np.full(shape, np.nan) for level in setup.levels}
+    labels = setup.labels[: values.shape[1]]  # backtest: the training periods
+    results = pool.forecast(
+        "es",
+        values[rows],
+        labels,
+        granularity=setup.granularity,
+        horizon=setup.horizon,
+        levels=setup.levels,
+    )
+    for row, result in zip(rows, results, strict=True):
+        if result is not None:
+            mean[row] = result.mean
+            for level in setup.levels:
+                lower[level][row], upper[level][row] = result.lower[level], result.upper[level]
+    return MatrixForecast(mean, lower, upper)
+
+
+def _final(
+    values: FloatArray, setup: _Setup, best: npt.NDArray[np.int64], pool: SeriesPool
+) -> AutoBase:
+    """Each row's forecast from its chosen candidate refitted on the whole history."""
+    vets = VectorisedETS(setup.season, max_history=setup.max_history).fit(values)
+    result = vets.predict(setup.horizon, setup.levels)
+    naive = naive_forecast(values, setup.season, setup.horizon, setup.levels)
+    es_rows = np.flatnonzero(best == CANDIDATES.index("es")).astype(np.int64)
+    es = _es_forecasts(values, setup, pool, es_rows)
+    es_failed = es_rows[np.isnan(es.mean[es_rows, 0])]
+    best = best.copy()
+    best[es_failed] = CANDIDATES.index("vets")  # cannot happen unless the refit fails
+    for k, source in ((0, naive), (2, es)):
+        _overwrite(result, source, best == k)
+    chosen = np.array(CANDIDATES)[best]
+    return AutoBase(result, _residuals(vets, values, setup, best == 0), chosen)
+
+
+def _overwrite(target: MatrixForecast, source: MatrixForecast, rows: npt.NDArray[np.bool_]) -> None:
+    """Copy ``rows`` of every array of ``source`` into ``target`` in place."""
+    target.mean[rows] = source.mean[rows]
+    for level in target.lower:
+        target.lower[level][rows] = source.lower[level][rows]
+        target.upper[level][rows] = source.upper[level][rows]
+
+
+def _residuals(
+    vets: VectorisedETS, values: FloatArray, setup: _Setup, naive_rows: npt.NDArray[np.bool_]
+) -> FloatArray:
+    """VectorisedETS residuals, with seasonal differences for the rows that chose naive."""
+    residuals = vets.residuals.copy()
+    if vets.period == setup.season:  # same window and burn-in, so the shapes agree
+        window = values[:, -setup.max_history :]
+        residuals[naive_rows] = naive_residuals(window[naive_rows], setup.season)
+    return residuals

@@ -1,0 +1,81 @@
+"""Classifier training on synthetic demo tickets, the report shape and config errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tasks_support_system_ai.datasets.demo import generate_demo
+from tasks_support_system_ai.errors import InvalidInputError
+from tasks_support_system_ai.nlp.training import TrainedClassifier, train_classifier
+
+
+@pytest.fixture(scope="module")
+def tickets(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    files = generate_demo(tmp_path_factory.mktemp("nlp"), seed=5, progress=False)
+    frame = pd.read_parquet(files.ticket_texts)
+    return frame.assign(full=frame["subject"] + " " + frame["text"])
+
+
+@pytest.fixture(scope="module")
+def logistic(tickets: pd.DataFrame) -> TrainedClassifier:
+    return train_classifier(
+        tickets["full"], tickets["topic"], "logistic", {"C": 10, "solver": "lbfgs"}
+    )
+
+
+def test_logistic_reaches_target_quality(logistic: TrainedClassifier) -> None:
+    report = logistic.report
+    assert report["macro_avg"]["f1_score"] >= 0.85
+    assert 0.5 < report["roc_auc"] <= 1.0
+    assert set(report) >= {"roc_auc", "accuracy", "macro_avg", "weighted_avg", "classes"}
+    assert len(report["classes"]) == 10
+
+
+def test_report_has_dashboard_extras(logistic: TrainedClassifier) -> None:
+    report = logistic.report
+    matrix = report["confusion_matrix"]["matrix"]
+    assert len(matrix) == len(report["confusion_matrix"]["labels"]) == 10
+    held_out = sum(map(sum, matrix))
+    assert held_out == sum(c["support"] for c in report["classes"].values())
+    for curve in report["roc_curves"].values():
+        assert curve["fpr"][0] == 0.0
+        assert curve["tpr"][-1] == 1.0
+        assert curve["fpr"] == sorted(curve["fpr"])
+
+
+def test_calibrated_svm_has_probabilities(tickets: pd.DataFrame) -> None:
+    sample = tickets.groupby("topic").head(60)
+    trained = train_classifier(
+        sample["full"],
+        sample["topic"],
+        "svm",
+        {"C": 1, "kernel": "linear", "class_weight": "balanced"},
+    )
+    proba = trained.pipeline.predict_proba(sample["full"].head(3).tolist())
+    assert proba.shape == (3, 10)
+    assert proba.sum(axis=1) == pytest.approx([1, 1, 1])
+
+
+@pytest.mark.parametrize(
+    ("model", "config", "code"),
+    [
+        ("forest", {}, "unknown_model"),
+        ("logistic", {"gamma": 1}, "invalid_model_config"),
+        ("svm", {"solver": "x"}, "invalid_model_config"),
+    ],
+)
+def test_bad_requests(
+    tickets: pd.DataFrame, model: str, config: dict[str, object], code: str
+) -> None:
+    with pytest.raises(InvalidInputError) as error:
+        train_classifier(tickets["full"].head(100), tickets["topic"].head(100), model, config)
+    assert error.value.code == code
+
+
+def test_too_small_classes_are_rejected() -> None:
+    with pytest.raises(InvalidInputError) as error:
+        train_classifier(["a b"] * 12 + ["c d"] * 2, ["x"] * 12 + ["y"] * 2)
+    assert error.value.code == "class_too_small"
