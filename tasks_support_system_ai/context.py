@@ -12,6 +12,7 @@ from tasks_support_system_ai.datasets.store import DatasetStore
 from tasks_support_system_ai.db import make_engine, migrate
 from tasks_support_system_ai.forecasting.runs import ForecastRuns
 from tasks_support_system_ai.forecasting.service import ForecastService
+from tasks_support_system_ai.nlp.service import NLPService
 from tasks_support_system_ai.registry import ModelRegistry
 from tasks_support_system_ai.storage import ObjectStore, object_store_from_settings
 
@@ -26,6 +27,7 @@ class AppContext:
     forecasts: ForecastService
     forecast_runs: ForecastRuns
     registry: ModelRegistry
+    nlp: NLPService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -39,6 +41,7 @@ def build_context(settings: Settings) -> AppContext:
     objects = object_store_from_settings(settings)
     datasets = DatasetStore(engine, objects, max_upload_bytes=settings.max_upload_bytes)
     forecasts = ForecastService(cache_size=settings.forecast_cache_size)
+    registry = ModelRegistry(engine, objects)
     return AppContext(
         settings,
         engine,
@@ -47,5 +50,6 @@ def build_context(settings: Settings) -> AppContext:
         ActiveData(datasets),
         forecasts,
         ForecastRuns(objects),
-        ModelRegistry(engine, objects),
+        registry,
+        NLPService(registry, settings.demo_dir / "ticket_texts.parquet"),
     )

@@ -46,3 +46,9 @@ class DataNotReadyError(SupportAIError):
     """No active dataset is loaded yet (e.g. the service is still starting)."""
 
     code = "data_not_ready"
+
+
+class ConflictError(SupportAIError):
+    """The request is valid but the resource is not in a state that allows it (e.g. training)."""
+
+    code = "conflict"

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tasks_support_system_ai.errors import (
+    ConflictError,
     DataNotReadyError,
     InvalidInputError,
     NotFoundError,
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 _STATUS: list[tuple[type[SupportAIError], int]] = [
     (NotFoundError, 404),
+    (ConflictError, 409),
     (PayloadTooLargeError, 413),
     (InvalidInputError, 422),
     (DataNotReadyError, 503),

@@ -1,10 +1,10 @@
 """Person-name detection for Russian text.
 
 Names are found by shape, not by lookup lists: runs of capitalised Cyrillic
-words in which every word looks like a name part (pymorphy3 ``Name``/``Surn``/
-``Patr`` grammemes or a surname/patronymic ending).  A lone capitalised word is
-only taken after a cue such as "меня зовут", which keeps sentence-initial words
-and product names intact.
+words (and initials) in which each word looks like a name part — pymorphy3
+``Name``/``Surn``/``Patr`` grammemes or a surname/patronymic ending.  A lone
+capitalised word is only taken after a cue such as "меня зовут", which keeps
+sentence-initial words and product names («Интернет-Макс») intact.
 """
 
 from __future__ import annotations
@@ -16,18 +16,14 @@ from .morph import is_name_part
 
 PERSON: Final = "<PERSON>"
 _CAP: Final = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
-_EDGE_L: Final = r"(?<![\w\-«\"'])"
-_EDGE_R: Final = r"(?![\w\-»\"'])"
-_WORD: Final = re.compile(_CAP)
-RUN: Final = re.compile(rf"{_EDGE_L}{_CAP}(?:[ \t]+{_CAP})+{_EDGE_R}")
+_TOKEN: Final = rf"(?:{_CAP}|[А-ЯЁ]\.)"
+_GLUED: Final = frozenset("-«\"'/")
+RUN: Final = re.compile(rf"{_TOKEN}(?:[ \t]?{_TOKEN})+(?![\w\-»\"'])")
 CUED: Final = re.compile(
-    r"(?i:(?<!\w)(?:меня\s+зовут|с\s+уважением,?|абонент:|оформлен[аоы]?\s+на|на\s+имя|"
-    r"фио:?|владелец:?|my\s+name\s+is|regards,?)\s+)"
-    rf"(?P<name>{_EDGE_L}{_CAP}{_EDGE_R})"
+    r"(?:[Мм]еня\s+зовут|[Сс]\s+уважением,?|[Аа]бонент:|[Оо]формлен[аоы]?\s+на|[Нн]а\s+имя|"
+    rf"ФИО:?|[Mm]y\s+name\s+is|[Rr]egards,?)\s+(?P<name>{_CAP})(?![\w\-»\"'])"
 )
-INITIALS: Final = re.compile(
-    rf"{_EDGE_L}(?:{_CAP}\s+[А-ЯЁ]\.\s?(?:[А-ЯЁ]\.)?|[А-ЯЁ]\.\s?(?:[А-ЯЁ]\.\s?)?{_CAP}){_EDGE_R}"
-)
+_PIECE: Final = re.compile(_TOKEN)
 _NAME_ENDING: Final = re.compile(
     r"(?:ович|евич|ьич|овна|евна|ична|[оеё]в|[оеё]ва|[иы]н|[иы]на|[сц]кий|[сц]кая)$"
 )
@@ -43,35 +39,46 @@ def _name_part(part: str) -> bool:
     return bool(_NAME_ENDING.search(lower)) or is_name_part(lower)
 
 
-def _scrub_run(match: re.Match[str]) -> str:
-    """Replace each stretch of two or more name-like words inside a capitalised run."""
-    run, pieces, last = match.group(0), [], 0
-    words = list(_WORD.finditer(run))
-    start = 0
-    while start < len(words):
+def _glued_left(match: re.Match[str]) -> bool:
+    """True when the match continues a word or a quoted product name."""
+    start = match.start()
+    return start > 0 and (match.string[start - 1].isalnum() or match.string[start - 1] in _GLUED)
+
+
+def _stretches(tokens: list[str]) -> list[tuple[int, int]]:
+    """Index ranges of 2+ consecutive name-like tokens holding at least one word."""
+    flags = [t.endswith(".") or looks_like_name(t) for t in tokens]
+    found, start = [], 0
+    while start < len(tokens):
         end = start
-        while end < len(words) and looks_like_name(words[end].group(0)):
+        while end < len(tokens) and flags[end]:
             end += 1
-        if end - start >= 2:
-            pieces += [run[last : words[start].start()], PERSON]
-            last = words[end - 1].end()
+        words = [t for t in tokens[start:end] if not t.endswith(".")]
+        if end - start >= 2 and words:
+            found.append((start, end))
         start = max(end, start + 1)
-    return "".join([*pieces, run[last:]])
+    return found
+
+
+def _scrub_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if _glued_left(match):
+        return run
+    pieces = list(_PIECE.finditer(run))
+    out, last = [], 0
+    for start, end in _stretches([p.group(0) for p in pieces]):
+        out += [run[last : pieces[start].start()], PERSON]
+        last = pieces[end - 1].end()
+    return "".join([*out, run[last:]])
 
 
 def _scrub_cued(match: re.Match[str]) -> str:
-    name = match.group("name")
-    if not looks_like_name(name):
+    if not looks_like_name(match.group("name")):
         return match.group(0)
     return match.group(0)[: match.start("name") - match.start()] + PERSON
 
 
-def _scrub_initials(match: re.Match[str]) -> str:
-    surname = _WORD.search(match.group(0))
-    return PERSON if surname and looks_like_name(surname.group(0)) else match.group(0)
-
-
-STEPS: Final = ((INITIALS, _scrub_initials), (RUN, _scrub_run), (CUED, _scrub_cued))
+STEPS: Final = ((RUN, _scrub_run), (CUED, _scrub_cued))
 
 
 def scrub_names(text: str) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tasks_support_system_ai.db.models import RegisteredModel, utcnow
-from tasks_support_system_ai.errors import InvalidInputError, NotFoundError
+from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
 from tasks_support_system_ai.registry.artifacts import dump_artifact, load_artifact
 from tasks_support_system_ai.storage import ObjectStore
 
@@ -101,7 +101,7 @@ class ModelRegistry:
             raise InvalidInputError(f"stage must be one of {STAGES}", code="invalid_stage")
         record = self.get(model_id)
         if record.status != "ready":
-            raise InvalidInputError(
+            raise ConflictError(
                 f"Model {model_id} is {record.status}, only ready models can be promoted",
                 code="model_not_ready",
             )
@@ -142,7 +142,7 @@ class ModelRegistry:
     def load(self, model_id: str) -> Any:
         record = self.get(model_id)
         if record.status != "ready" or record.artifact_key is None:
-            raise InvalidInputError(
+            raise ConflictError(
                 f"Model {model_id} is {record.status} and has no artifact yet",
                 code="model_not_ready",
             )
@@ -151,7 +151,7 @@ class ModelRegistry:
     def remove(self, model_id: str, *, force: bool = False) -> ModelRecord:
         record = self.get(model_id)
         if record.protected and not force:
-            raise InvalidInputError(
+            raise ConflictError(
                 f"Model {model_id} is a protected default model; pass force to remove it",
                 code="model_protected",
             )

@@ -13,7 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from sqlalchemy import Engine
 
 from tasks_support_system_ai.db import make_engine, migrate
-from tasks_support_system_ai.errors import InvalidInputError, NotFoundError
+from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
 from tasks_support_system_ai.registry import ModelRegistry, dump_artifact, load_artifact
 from tasks_support_system_ai.storage import LocalObjectStore
 
@@ -78,9 +78,9 @@ def test_promotion_keeps_one_production_model(registry: ModelRegistry) -> None:
 
 def test_only_ready_models_load_or_promote(registry: ModelRegistry) -> None:
     record = registry.create("x", "nlp_classifier", {})
-    with pytest.raises(InvalidInputError, match="training"):
+    with pytest.raises(ConflictError, match="training"):
         registry.load(record.id)
-    with pytest.raises(InvalidInputError):
+    with pytest.raises(ConflictError):
         registry.promote(record.id, "production")
 
 
@@ -88,7 +88,7 @@ def test_protected_models_survive_remove_all(registry: ModelRegistry) -> None:
     default = registry.create("default", "nlp_classifier", {}, protected=True)
     other = registry.create("mine", "nlp_classifier", {})
     assert registry.remove_all() == [other.id]
-    with pytest.raises(InvalidInputError) as error:
+    with pytest.raises(ConflictError) as error:
         registry.remove(default.id)
     assert error.value.code == "model_protected"
     assert registry.remove_all(force=True) == [default.id]

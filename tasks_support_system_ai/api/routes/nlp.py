@@ -1,0 +1,136 @@
+"""Ticket classifiers: the spec's NLP routes plus probability scores and batch prediction."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Annotated
+
+import pandas as pd
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+
+from tasks_support_system_ai.api.deps import ContextDep
+from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, BaseResponse
+from tasks_support_system_ai.api.schemas.nlp import (
+    BatchPredictResponse,
+    FitRequest,
+    ModelOut,
+    PredictRequest,
+    ScoresRequest,
+    ScoresResponse,
+)
+from tasks_support_system_ai.errors import InvalidInputError, PayloadTooLargeError
+from tasks_support_system_ai.nlp.service import NLPService
+from tasks_support_system_ai.registry import ModelRecord
+
+router = APIRouter(prefix="/api", tags=["nlp"], responses=ERROR_RESPONSES)
+CSV_CHUNK_ROWS = 50_000
+
+
+def _model_out(record: ModelRecord) -> ModelOut:
+    f1 = record.metrics.get("macro_avg", {}).get("f1_score")
+    fields = {k: getattr(record, k) for k in ModelOut.model_fields if k != "macro_f1"}
+    return ModelOut(**fields, macro_f1=f1)
+
+
+@router.post("/fit_nlp", response_model=str)
+def fit_nlp(context: ContextDep, request: FitRequest) -> str:
+    """Start training; returns the model id. Status: GET /api/get_models or /api/statistics/{id}."""
+    return context.nlp.fit(request.model, request.config, wait=request.wait).id
+
+
+@router.get("/statistics/{model_id}")
+def statistics(context: ContextDep, model_id: str) -> dict[str, object]:
+    """ClassificationReport: ROC AUC, accuracy, macro/weighted/per-class P/R/F1, confusion, ROC."""
+    return context.nlp.statistics(model_id)
+
+
+@router.get("/get_models", response_model=list[ModelOut])
+def get_models(context: ContextDep) -> list[ModelOut]:
+    return [_model_out(r) for r in context.registry.records("nlp_classifier")]
+
+
+@router.delete("/remove_nlp/{model_id}", response_model=BaseResponse)
+def remove_nlp(context: ContextDep, model_id: str, force: bool = False) -> BaseResponse:
+    context.nlp.remove(model_id, force=force)
+    return BaseResponse(status="success", message=f"model {model_id} was successfully removed")
+
+
+@router.post("/predict_nlp", response_model=str)
+def predict_nlp(context: ContextDep, request: PredictRequest) -> str:
+    """The label of one ticket text."""
+    return context.nlp.predict(request.id, [request.text])[0]
+
+
+@router.post("/predict_nlp_batch", response_model=BatchPredictResponse)
+def predict_nlp_batch(context: ContextDep, request: ScoresRequest) -> BatchPredictResponse:
+    return BatchPredictResponse(
+        id=request.id, labels=context.nlp.predict(request.id, request.texts)
+    )
+
+
+@router.post("/predict_scores", response_model=ScoresResponse)
+def predict_scores(context: ContextDep, request: ScoresRequest) -> ScoresResponse:
+    """Class probabilities per text (for ROC curves and thresholds)."""
+    classes, scores = context.nlp.predict_scores(request.id, request.texts)
+    return ScoresResponse(id=request.id, classes=classes, scores=scores.round(6).tolist())
+
+
+@router.post("/predict_nlp_csv")
+async def predict_nlp_csv(
+    context: ContextDep,
+    file: Annotated[UploadFile, File(description="CSV with a 'text' column (UTF-8)")],
+    id: Annotated[str, Form(description="model id")],
+    text_column: Annotated[str, Form()] = "text",
+) -> StreamingResponse:
+    """The uploaded CSV with a ``prediction`` column, scored and streamed in chunks."""
+    limit = context.settings.max_upload_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLargeError(f"File is larger than the {limit / 2**20:.0f} MB limit")
+    await run_in_threadpool(context.nlp.pipeline, id)  # unknown/not-ready model → 4xx now
+    first = _read_chunks(data, text_column)
+    chunk = next(first)  # validates encoding and the column before streaming starts
+    return StreamingResponse(
+        _score_chunks(context.nlp, id, chunk, first, text_column),
+        media_type="text/csv",
+        headers={"Content-Disposition": "attachment; filename=predictions.csv"},
+    )
+
+
+def _read_chunks(data: bytes, column: str) -> Iterator[pd.DataFrame]:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidInputError(
+            f"The CSV is not UTF-8 (byte {error.start} is invalid)", code="not_utf8"
+        ) from None
+    if not data.strip():
+        raise InvalidInputError("The CSV file is empty", code="empty_file")
+    reader = pd.read_csv(
+        io.BytesIO(data), dtype=str, chunksize=CSV_CHUNK_ROWS, keep_default_na=False
+    )
+    for chunk in reader:
+        if column not in chunk.columns:
+            raise InvalidInputError(
+                f"The CSV has no {column!r} column; columns: {', '.join(chunk.columns)}",
+                code="missing_columns",
+                missing=[column],
+            )
+        yield chunk
+
+
+def _score_chunks(
+    nlp: NLPService, model_id: str, first: pd.DataFrame, rest: Iterator[pd.DataFrame], column: str
+) -> Iterator[str]:
+    pipeline = nlp.pipeline(model_id)
+    header = True
+    for chunk in (first, *rest):
+        chunk["prediction"] = pipeline.predict(chunk[column].tolist())
+        buffer = io.StringIO()
+        chunk.to_csv(buffer, index=False, header=header, quoting=csv.QUOTE_MINIMAL)
+        header = False
+        yield buffer.getvalue()

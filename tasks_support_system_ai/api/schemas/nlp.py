@@ -1,0 +1,50 @@
+"""Ticket-classifier requests and responses (spec section "NLP")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class FitRequest(BaseModel):
+    model: str = Field("logistic", description="logistic | svm")
+    config: dict[str, Any] = Field(default_factory=dict, examples=[{"C": 10, "solver": "lbfgs"}])
+    wait: bool = Field(False, description="answer only when training has finished")
+
+
+class PredictRequest(BaseModel):
+    id: str
+    text: str
+
+
+class ScoresRequest(BaseModel):
+    id: str
+    texts: list[str] = Field(min_length=1, max_length=10_000)
+
+
+class ScoresResponse(BaseModel):
+    id: str
+    classes: list[str]
+    scores: list[list[float]]
+
+
+class BatchPredictResponse(BaseModel):
+    id: str
+    labels: list[str]
+
+
+class ModelOut(BaseModel):
+    id: str
+    name: str
+    version: int
+    kind: str
+    status: str
+    stage: str
+    protected: bool
+    dataset_ref: str | None
+    params: dict[str, Any]
+    error: str | None
+    created_at: datetime
+    macro_f1: float | None = None

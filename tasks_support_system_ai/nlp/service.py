@@ -1,0 +1,117 @@
+"""Train, register and serve ticket classifiers.
+
+Training runs in a background thread (the job system replaces this) with its status in the
+registry; trained pipelines are loaded from the registry once and kept in a bounded cache, so
+a prediction never reloads or retrains a model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from tasks_support_system_ai.errors import ConflictError, InvalidInputError
+from tasks_support_system_ai.forecasting.cache import LRUCache
+from tasks_support_system_ai.nlp.training import train_classifier
+from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
+
+log = logging.getLogger(__name__)
+CLASSIFIER = "ticket-classifier"
+
+
+class NLPService:
+    def __init__(self, registry: ModelRegistry, texts_path: Path, cache_size: int = 8) -> None:
+        self.registry = registry
+        self.texts_path = texts_path
+        self.serving: LRUCache[str, Pipeline] = LRUCache(cache_size)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp-train")
+        self.pending: dict[str, Future[None]] = {}
+
+    def fit(self, model: str, config: dict[str, Any], *, wait: bool = False) -> ModelRecord:
+        """Register a version in status "training" and train it in the background."""
+        from tasks_support_system_ai.nlp.classifier import build_classifier
+
+        build_classifier(model, config)  # reject a bad request before registering anything
+        texts, labels, dataset_ref = self._training_data()
+        record = self.registry.create(
+            CLASSIFIER,
+            "nlp_classifier",
+            {"model": model, "config": config},
+            dataset_ref=dataset_ref,
+        )
+        future = self._executor.submit(self._train, record.id, texts, labels, model, config)
+        self.pending[record.id] = future
+        if wait:
+            future.result()
+        return self.registry.get(record.id)
+
+    def _train(
+        self, model_id: str, texts: list[str], labels: list[str], model: str, config: dict[str, Any]
+    ) -> None:
+        try:
+            trained = train_classifier(texts, labels, model, config)
+            self.registry.complete(model_id, trained.pipeline, trained.report)
+        except Exception as error:  # recorded on the model; the request already returned
+            log.exception("Training %s failed", model_id)
+            self.registry.fail(model_id, str(error))
+        finally:
+            self.pending.pop(model_id, None)
+
+    def _training_data(self) -> tuple[list[str], list[str], str]:
+        if not self.texts_path.exists():
+            raise InvalidInputError(
+                "No ticket texts to train on: run `support-ai data generate`",
+                code="no_training_data",
+            )
+        raw = self.texts_path.read_bytes()
+        frame = pd.read_parquet(self.texts_path, columns=["subject", "text", "topic"])
+        texts = (frame["subject"] + " " + frame["text"]).tolist()
+        ref = f"{self.texts_path.name}@{hashlib.sha256(raw).hexdigest()[:12]}"
+        return texts, frame["topic"].astype(str).tolist(), ref
+
+    def statistics(self, model_id: str) -> dict[str, Any]:
+        record = self.registry.get(model_id)
+        if record.status != "ready":
+            detail = f": {record.error}" if record.error else ""
+            raise ConflictError(
+                f"Model {model_id} is {record.status}{detail}", code=f"model_{record.status}"
+            )
+        return record.metrics
+
+    def pipeline(self, model_id: str) -> Pipeline:
+        loaded, _ = self.serving.get_or_compute(model_id, lambda: self.registry.load(model_id))
+        return loaded
+
+    def predict(self, model_id: str, texts: Sequence[str]) -> list[str]:
+        _check_texts(texts)
+        return [str(label) for label in self.pipeline(model_id).predict(list(texts))]
+
+    def predict_scores(
+        self, model_id: str, texts: Sequence[str]
+    ) -> tuple[list[str], npt.NDArray[np.float64]]:
+        _check_texts(texts)
+        pipeline = self.pipeline(model_id)
+        return [str(c) for c in pipeline.classes_], pipeline.predict_proba(list(texts))
+
+    def remove(self, model_id: str, *, force: bool = False) -> ModelRecord:
+        record = self.registry.remove(model_id, force=force)
+        self.serving.remove_where(lambda key: key == model_id)
+        return record
+
+
+def _check_texts(texts: Sequence[str]) -> None:
+    empty = [i for i, text in enumerate(texts) if not str(text).strip()]
+    if not texts or empty:
+        raise InvalidInputError(
+            "Text must not be empty" + (f" (items {empty[:10]})" if empty else ""),
+            code="empty_text",
+        )

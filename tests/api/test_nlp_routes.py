@@ -1,0 +1,133 @@
+"""Ticket-classifier endpoints on freshly generated synthetic ticket texts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tasks_support_system_ai.api import create_app
+from tasks_support_system_ai.config import Settings
+from tasks_support_system_ai.context import build_context
+from tasks_support_system_ai.datasets.demo import generate_demo
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("nlp"), _env_file=None)  # type: ignore[call-arg]
+    settings.max_upload_mb = 1
+    generate_demo(settings.demo_dir, seed=11, progress=False)
+    context = build_context(settings)
+    with TestClient(create_app(context=context), raise_server_exceptions=False) as client:
+        yield client
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def model_id(client: TestClient) -> str:
+    body = {"model": "logistic", "config": {"C": 10, "solver": "lbfgs"}, "wait": True}
+    response = client.post("/api/fit_nlp", json=body)
+    assert response.status_code == 200, response.text
+    return str(response.json())
+
+
+def test_fit_returns_id_and_statistics_in_spec_shape(client: TestClient, model_id: str) -> None:
+    assert model_id.startswith("model_")
+    stats = client.get(f"/api/statistics/{model_id}").json()
+    assert stats["macro_avg"]["f1_score"] >= 0.85
+    assert {
+        "roc_auc",
+        "accuracy",
+        "weighted_avg",
+        "classes",
+        "confusion_matrix",
+        "roc_curves",
+    } <= set(stats)
+    models = client.get("/api/get_models").json()
+    mine = next(m for m in models if m["id"] == model_id)
+    assert (mine["status"], mine["version"] >= 1) == ("ready", True)
+    assert mine["dataset_ref"].startswith("ticket_texts.parquet@")
+
+
+def test_background_training_reports_status(client: TestClient) -> None:
+    model_id = client.post("/nlp/api/fit_nlp", json={"model": "svm", "config": {"C": 1}}).json()
+    statuses = set()
+    for _ in range(200):
+        status = next(m for m in client.get("/api/get_models").json() if m["id"] == model_id)[
+            "status"
+        ]
+        statuses.add(status)
+        if status != "training":
+            break
+        time.sleep(0.1)
+    assert status == "ready"
+    assert client.get(f"/api/statistics/{model_id}").status_code == 200
+
+
+def test_predict_single_batch_and_scores(client: TestClient, model_id: str) -> None:
+    text = "Не работает мобильный интернет, скорость упала до нуля после обновления тарифа"
+    label = client.post("/api/predict_nlp", json={"id": model_id, "text": text}).json()
+    assert isinstance(label, str)
+    batch = client.post(
+        "/api/predict_nlp_batch", json={"id": model_id, "texts": [text, text]}
+    ).json()
+    assert batch["labels"] == [label, label]
+    scores = client.post("/api/predict_scores", json={"id": model_id, "texts": [text]}).json()
+    assert len(scores["classes"]) == 10
+    assert sum(scores["scores"][0]) == pytest.approx(1, abs=1e-4)
+    assert scores["classes"][max(range(10), key=scores["scores"][0].__getitem__)] == label
+
+
+def test_predict_csv_streams_scored_rows(client: TestClient, model_id: str) -> None:
+    content = "ticket,text\n1,Списали деньги дважды за один месяц\n2,Роуминг в Турции не работает\n"
+    response = client.post(
+        "/api/predict_nlp_csv",
+        data={"id": model_id},
+        files={"file": ("t.csv", content.encode(), "text/csv")},
+    )
+    assert response.status_code == 200
+    lines = response.text.strip().splitlines()
+    assert lines[0] == "ticket,text,prediction"
+    assert len(lines) == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"ticket,body\n1,x\n", "missing_columns"),
+        ("text\nпривет\n".encode("cp1251"), "not_utf8"),
+        (b"", "empty_file"),
+        (b"text\n" + b"a" * 1_100_000 + b"\n", "file_too_large"),
+    ],
+)
+def test_predict_csv_errors(client: TestClient, model_id: str, content: bytes, code: str) -> None:
+    response = client.post(
+        "/api/predict_nlp_csv",
+        data={"id": model_id},
+        files={"file": ("t.csv", content, "text/csv")},
+    )
+    assert 400 <= response.status_code < 500
+    assert response.json()["code"] == code
+
+
+def test_errors(client: TestClient, model_id: str) -> None:
+    missing = client.delete("/api/remove_nlp/model_nope")
+    assert missing.status_code == 404
+    assert missing.json()["status"] == "error"
+    assert missing.json()["message"] == "Model not found"
+    empty = client.post("/api/predict_nlp", json={"id": model_id, "text": "   "})
+    assert (empty.status_code, empty.json()["code"]) == (422, "empty_text")
+    unknown = client.post("/api/predict_nlp", json={"id": "model_nope", "text": "x"})
+    assert unknown.status_code == 404
+    bad = client.post("/api/fit_nlp", json={"model": "forest"})
+    assert bad.json()["code"] == "unknown_model"
+    assert client.get("/api/statistics/model_nope").status_code == 404
+
+
+def test_remove(client: TestClient) -> None:
+    model_id = client.post("/api/fit_nlp", json={"model": "logistic", "wait": True}).json()
+    body = client.delete(f"/api/remove_nlp/{model_id}").json()
+    assert body == {"status": "success", "message": f"model {model_id} was successfully removed"}
+    assert client.get(f"/api/statistics/{model_id}").status_code == 404
