@@ -78,20 +78,25 @@ from tasks_support_system_ai.forecasting.tree_forecast import forecast_tree
 data = build_context(Settings(data_dir=sys.argv[1])).active.current()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
-result = forecast_tree(data.load, horizon=30, levels=(80, 95), method=sys.argv[2])
+result = forecast_tree(data.load, horizon=30, levels=(80, 95), method=sys.argv[2],
+                       model=sys.argv[3])
 wall = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"method": sys.argv[2], "queues": int(result.queue_ids.size), "wall_s": wall,
-                  "peak_rss_mb": peak / 1024, "rss_before_mb": before / 1024}))
+print(json.dumps({"method": sys.argv[2], "model": sys.argv[3],
+                  "queues": int(result.queue_ids.size), "wall_s": wall,
+                  "peak_rss_mb": peak / 1024, "rss_before_mb": before / 1024,
+                  "largest_worker_rss_mb":
+                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
 
 def part_b(data_dir: Path) -> list[dict[str, Any]]:
     rows = []
-    for method in ("bottom_up", "wls_struct", "mint_shrink"):
+    runs = [("vets", m) for m in ("bottom_up", "wls_struct", "mint_shrink")]
+    for model, method in [*runs, ("auto", "mint_shrink")]:
         started = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, "-c", TREE_SCRIPT, str(data_dir), method],
+            [sys.executable, "-c", TREE_SCRIPT, str(data_dir), method, model],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         row = json.loads(out.stdout.strip().splitlines()[-1])

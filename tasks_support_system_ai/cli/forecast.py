@@ -45,11 +45,14 @@ def forecast_all(
         "mint_shrink"
     ),
     start: StartOpt = None,
+    model: Annotated[str, typer.Option(help="vets (seconds) or auto (per-queue, minutes)")] = (
+        "vets"
+    ),
 ) -> None:
     """Forecast every queue with 80/95% intervals and reconcile across the tree (stored)."""
     context = _with_context()
     try:
-        spec = RunSpec(horizon, granularity, _cutoff(start, granularity), method)
+        spec = RunSpec(horizon, granularity, _cutoff(start, granularity), method, model=model)
         info = context.forecast_runs.run(context.active.current(), spec)
     except SupportAIError as exc:
         raise fail(exc) from None

@@ -16,6 +16,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC, LinearSVC
 
 from tasks_support_system_ai.errors import InvalidInputError
+from tasks_support_system_ai.nlp.preprocess import Normaliser, Preprocessor
 
 ModelType = Literal["logistic", "svm"]
 LOGISTIC_KEYS = {"C", "solver", "max_iter", "class_weight", "penalty"}
@@ -51,10 +52,18 @@ def _check_keys(model: str, config: dict[str, Any], allowed: set[str]) -> None:
 
 
 def build_classifier(
-    model: str, config: dict[str, Any] | None = None, *, max_features: int = 50_000
+    model: str,
+    config: dict[str, Any] | None = None,
+    *,
+    normaliser: Normaliser = "stem",
+    language: str = "ru",
+    max_features: int = 50_000,
 ) -> Pipeline:
-    """An unfitted pipeline over already preprocessed texts (see ``nlp.training``)."""
+    """An unfitted pipeline from raw ticket text: PII scrubbing and normalisation come first,
+    so neither the vocabulary in the artifact nor any derived data holds personal data."""
+    estimator = _estimator(model, dict(config or {}))
     vectorizer = TfidfVectorizer(
         ngram_range=(1, 2), min_df=2, max_features=max_features, sublinear_tf=True
     )
-    return Pipeline([("tfidf", vectorizer), ("clf", _estimator(model, dict(config or {})))])
+    preprocessor = Preprocessor(language=language, normaliser=normaliser)  # type: ignore[arg-type]
+    return Pipeline([("prep", preprocessor), ("tfidf", vectorizer), ("clf", estimator)])

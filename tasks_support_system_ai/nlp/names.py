@@ -20,6 +20,7 @@ _TOKEN: Final = rf"(?:{_CAP}|[А-ЯЁ]\.)"
 _GLUED: Final = frozenset("-«\"'/")
 RUN: Final = re.compile(rf"{_TOKEN}(?:[ \t]?{_TOKEN})+(?![\w\-»\"'])")
 CUED: Final = re.compile(
+    r"(?=[МмСсАаОоНнФMmRr])"  # first letters of the cues: a cheap pre-filter
     r"(?:[Мм]еня\s+зовут|[Сс]\s+уважением,?|[Аа]бонент:|[Оо]формлен[аоы]?\s+на|[Нн]а\s+имя|"
     rf"ФИО:?|[Mm]y\s+name\s+is|[Rr]egards,?)\s+(?P<name>{_CAP})(?![\w\-»\"'])"
 )

@@ -30,6 +30,7 @@ _CUE_WINDOW: Final = 40
 _ACCOUNT_MIN_DIGITS: Final = 10
 _EMAIL: Final = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}")
 _NUMBER: Final = re.compile(
+    r"(?=[\d+(A-Z])"  # lets the regex engine skip ordinary words quickly
     r"(?:(?P<code>[A-Z]{2,6}-\d{2,4}-\d{3,}|(?:INC|REQ|SR|RITM|CRQ|TKT)-?\d{4,})"
     rf"|(?P<phone>(?:\+7|8){_S}\(?\d{{3}}\)?{_S}\d{{3}}{_S}\d{{2}}{_S}\d{{2}}"
     rf"|\(?9\d{{2}}\)?{_S}\d{{3}}{_S}\d{{2}}{_S}\d{{2}}|\+\d{{1,3}}{_S}(?:\(?\d+\)?{_S}){{2,}}\d)"

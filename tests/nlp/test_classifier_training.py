@@ -77,3 +77,23 @@ def test_too_small_classes_are_rejected() -> None:
     with pytest.raises(InvalidInputError) as error:
         train_classifier(["a b"] * 12 + ["c d"] * 2, ["x"] * 12 + ["y"] * 2)
     assert error.value.code == "class_too_small"
+
+
+def test_model_vocabulary_holds_no_personal_data(
+    logistic: TrainedClassifier, tickets: pd.DataFrame
+) -> None:
+    vocabulary = set(logistic.pipeline.named_steps["tfidf"].vocabulary_)
+    words = {w for term in vocabulary for w in term.split()}
+    planted = {
+        w.lower()
+        for values in tickets["pii_values"]
+        for value in values
+        for w in value.replace("@", " ").split()
+        if len(w) > 3
+    }
+    emails = {v.lower() for values in tickets["pii_values"] for v in values if "@" in v}
+    assert not any(any(ch.isdigit() for ch in w) for w in words)
+    assert not emails & words
+    surnames = planted - {"заявка", "договор"}
+    leaked = {w for w in surnames if w in words and w[0].isalpha() and w.isalpha()}
+    assert len(leaked) <= 0.02 * len(surnames)  # common words that are also names may remain

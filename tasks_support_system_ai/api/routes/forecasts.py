@@ -212,6 +212,7 @@ def _run_spec(request: ForecastAllRequest) -> RunSpec:
         cutoff=cutoff,
         method=request.method,
         levels=tuple(sorted(set(request.levels))),
+        model=request.model,
     )
 
 
@@ -233,7 +234,7 @@ def forecast_run_queue(context: ContextDep, run_id: str, queue_id: int) -> Model
     """One queue's reconciled forecast from a stored run, with intervals."""
     run = context.forecast_runs.get(run_id)
     body = _forecast_out(
-        queue_id, run.for_queue(queue_id), run.granularity, f"vets+{run.method}", True
+        queue_id, run.for_queue(queue_id), run.granularity, f"tree+{run.method}", True
     )
     return ModelResponse(body, exclude_none=True)
 

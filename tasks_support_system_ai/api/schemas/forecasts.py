@@ -134,6 +134,11 @@ class ForecastAllRequest(BaseModel):
         "mint_shrink", description="reconciliation: bottom-up, WLS or MinT with shrinkage"
     )
     levels: list[int] = [80, 95]
+    model: Literal["vets", "auto"] = Field(
+        "vets",
+        description="vets: vectorised damped Holt-Winters for every queue (seconds); auto: per "
+        "queue the best of naive / vets / ETS by backtest (minutes)",
+    )
 
 
 class ForecastRunOut(BaseModel):
