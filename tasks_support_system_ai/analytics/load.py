@@ -15,6 +15,7 @@ import pandas as pd
 from tasks_support_system_ai.analytics.periods import (
     Calendar,
     Granularity,
+    parse_granularity,
     period_labels,
     period_sums,
 )
@@ -26,7 +27,7 @@ from tasks_support_system_ai.analytics.stats import (
     queue_structure,
     time_summary,
 )
-from tasks_support_system_ai.errors import DatasetValidationError, InvalidInputError
+from tasks_support_system_ai.errors import DatasetValidationError
 from tasks_support_system_ai.hierarchy import ROOT_ID, QueueTree
 
 __all__ = ["QueueLoad"]
@@ -133,7 +134,7 @@ class QueueLoad:
     ) -> tuple[DayArray, IntArray]:
         """Period labels (day / week's Sunday / month end) and summed loads; edges are partial."""
         row, span = self._locate(queue_id, start, end)
-        return self._periods(row, span, _granularity(granularity))
+        return self._periods(row, span, parse_granularity(granularity))
 
     def weekday_profile(
         self, queue_id: int, start: date | None = None, end: date | None = None
@@ -157,7 +158,7 @@ class QueueLoad:
         granularity: Granularity = Granularity.DAILY,
     ) -> QueueStats:
         """Structure, load distribution and timing summary over the clipped range."""
-        granularity = _granularity(granularity)
+        granularity = parse_granularity(granularity)
         row, span = self._locate(queue_id, start, end)
         labels, values = self._periods(row, span, granularity)
         daily = self._load[row, span.slice]
@@ -183,18 +184,6 @@ class QueueLoad:
         ids = self._calendar.period_ids(granularity)[span.slice]
         starts, sums = period_sums(values, ids)
         return period_labels(ids[starts], granularity), sums
-
-
-def _granularity(value: Granularity | str) -> Granularity:
-    try:
-        return Granularity(value)
-    except ValueError:
-        allowed = ", ".join(g.value for g in Granularity)
-        raise InvalidInputError(
-            f"Unknown granularity {value!r}; expected one of {allowed}",
-            code="invalid_granularity",
-            granularity=str(value),
-        ) from None
 
 
 def _columns(tickets: pd.DataFrame) -> tuple[IntArray, DayArray, IntArray]:

@@ -14,6 +14,8 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 
+from tasks_support_system_ai.errors import InvalidInputError
+
 __all__ = ["Calendar", "Granularity", "as_date", "period_labels", "period_sums", "week_starts"]
 
 IntArray = npt.NDArray[np.int64]
@@ -89,3 +91,16 @@ def week_starts(week_ids: IntArray) -> DayArray:
 def as_date(day: np.datetime64) -> date:
     """A numpy day as a ``datetime.date``."""
     return cast(date, day.astype("datetime64[D]").item())
+
+
+def parse_granularity(value: Granularity | str) -> Granularity:
+    """A ``Granularity`` from its value, or ``invalid_granularity`` naming the allowed ones."""
+    try:
+        return Granularity(value)
+    except ValueError:
+        allowed = ", ".join(g.value for g in Granularity)
+        raise InvalidInputError(
+            f"Unknown granularity {value!r}; expected one of {allowed}",
+            code="invalid_granularity",
+            granularity=str(value),
+        ) from None

@@ -15,7 +15,7 @@ from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.base import TimeSeries
 
 MAX_HORIZON_DAYS = 300
-PERIOD_DAYS = {Granularity.DAILY: 1, Granularity.WEEKLY: 7, Granularity.MONTHLY: 31}
+PERIOD_DAYS = {Granularity.DAILY: 1, Granularity.WEEKLY: 7, Granularity.MONTHLY: 30}
 
 
 def check_horizon(horizon: int, granularity: Granularity) -> None:

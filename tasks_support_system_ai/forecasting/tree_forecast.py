@@ -19,7 +19,12 @@ import numpy as np
 import numpy.typing as npt
 
 from tasks_support_system_ai.analytics import Granularity, QueueLoad
-from tasks_support_system_ai.analytics.periods import Calendar, as_date, period_labels
+from tasks_support_system_ai.analytics.periods import (
+    Calendar,
+    as_date,
+    parse_granularity,
+    period_labels,
+)
 from tasks_support_system_ai.errors import InvalidInputError, NotFoundError
 from tasks_support_system_ai.forecasting.base import (
     DEFAULT_LEVELS,
@@ -29,6 +34,7 @@ from tasks_support_system_ai.forecasting.base import (
     Forecast,
     TimeSeries,
 )
+from tasks_support_system_ai.forecasting.history import MAX_HORIZON_DAYS, PERIOD_DAYS, check_horizon
 from tasks_support_system_ai.forecasting.reconcile import (
     Hierarchy,
     check_method,
@@ -45,9 +51,7 @@ __all__ = ["MAX_HORIZON_DAYS", "TREE_MODELS", "TreeForecast", "check_model", "fo
 StrArray = npt.NDArray[np.str_]
 
 IntArray = npt.NDArray[np.int64]
-MAX_HORIZON_DAYS = 300
 MAX_HISTORY = 730  # periods fed to the model; daily: two years
-PERIOD_DAYS = {Granularity.DAILY: 1, Granularity.WEEKLY: 7, Granularity.MONTHLY: 30}
 TREE_MODELS = ("vets", "auto")
 
 
@@ -92,8 +96,8 @@ def forecast_tree(
     model: str = "vets",
 ) -> TreeForecast:
     """Forecast every queue ``horizon`` periods past ``cutoff`` (default: the last data day)."""
-    granularity = _granularity(granularity)
-    _check_horizon(horizon, granularity)
+    granularity = parse_granularity(granularity)
+    check_horizon(horizon, granularity)
     check_method(method)
     check_model(model)
     inputs = _inputs(load, _cutoff_index(load.dates, cutoff), granularity)
@@ -218,30 +222,6 @@ def _reconciled(
         for bound in bounds.values():
             np.maximum(bound, 0.0, out=bound)
     return mean, lower, upper
-
-
-def _granularity(value: Granularity | str) -> Granularity:
-    try:
-        return Granularity(value)
-    except ValueError:
-        allowed = ", ".join(g.value for g in Granularity)
-        raise InvalidInputError(
-            f"Unknown granularity {value!r}; expected one of {allowed}",
-            code="invalid_granularity",
-            granularity=str(value),
-        ) from None
-
-
-def _check_horizon(horizon: int, granularity: Granularity) -> None:
-    """1 .. 300 days' worth of periods (42 weeks, 10 months)."""
-    limit = MAX_HORIZON_DAYS // PERIOD_DAYS[granularity]
-    if not 1 <= horizon <= limit:
-        raise InvalidInputError(
-            f"Horizon must be between 1 and {limit} {granularity.value} periods",
-            code="invalid_horizon",
-            horizon=horizon,
-            max_horizon=limit,
-        )
 
 
 def _cutoff_index(dates: DayArray, cutoff: date | None) -> int:
