@@ -63,5 +63,8 @@ class LRUCache(Generic[K, V]):
                 del self._items[key]
             return len(doomed)
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
     def __len__(self) -> int:
         return len(self._items)

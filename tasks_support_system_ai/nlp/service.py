@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -19,13 +20,16 @@ import numpy.typing as npt
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from tasks_support_system_ai.errors import ConflictError, InvalidInputError
+from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
 from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.nlp.training import train_classifier
 from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
+from tasks_support_system_ai.registry.store import Stage
 
 log = logging.getLogger(__name__)
 CLASSIFIER = "ticket-classifier"
+PRODUCTION = "production"  # model id alias: the current production classifier
+PRODUCTION_TTL_S = 1.0
 
 
 class NLPService:
@@ -35,6 +39,7 @@ class NLPService:
         self.serving: LRUCache[str, Pipeline] = LRUCache(cache_size)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp-train")
         self.pending: dict[str, Future[None]] = {}
+        self._production: tuple[float, str | None] = (float("-inf"), None)
 
     def fit(self, model: str, config: dict[str, Any], *, wait: bool = False) -> ModelRecord:
         """Register a version in status "training" and train it in the background."""
@@ -87,9 +92,35 @@ class NLPService:
             )
         return record.metrics
 
+    def resolve(self, model_id: str) -> str:
+        """``production`` → the id of the current production model (re-read at most every 1 s)."""
+        if model_id != PRODUCTION:
+            return model_id
+        checked_at, current = self._production
+        if time.monotonic() - checked_at > PRODUCTION_TTL_S:
+            record = self.registry.production(CLASSIFIER)
+            current = record.id if record else None
+            self._production = (time.monotonic(), current)
+        if current is None:
+            raise NotFoundError("No production model: promote one first", code="model_not_found")
+        return current
+
     def pipeline(self, model_id: str) -> Pipeline:
-        loaded, _ = self.serving.get_or_compute(model_id, lambda: self.registry.load(model_id))
+        """The loaded pipeline; loaded from the registry on first use and kept in memory."""
+        resolved = self.resolve(model_id)
+        loaded, _ = self.serving.get_or_compute(resolved, lambda: self.registry.load(resolved))
         return loaded
+
+    def promote(self, model_id: str, stage: Stage) -> ModelRecord:
+        """Load first, then switch: requests never wait for a load after a promotion."""
+        if stage == PRODUCTION:
+            self.pipeline(model_id)
+        record = self.registry.promote(model_id, stage)
+        self._production = (float("-inf"), None)
+        return record
+
+    def unload(self, model_id: str) -> int:
+        return self.serving.remove_where(lambda key: key == model_id)
 
     def predict(self, model_id: str, texts: Sequence[str]) -> list[str]:
         _check_texts(texts)

@@ -131,3 +131,37 @@ def test_remove(client: TestClient) -> None:
     body = client.delete(f"/api/remove_nlp/{model_id}").json()
     assert body == {"status": "success", "message": f"model {model_id} was successfully removed"}
     assert client.get(f"/api/statistics/{model_id}").status_code == 404
+
+
+def test_promotion_hot_swaps_without_failing_requests(client: TestClient, model_id: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    assert (
+        client.post("/api/predict_nlp", json={"id": "production", "text": "x"}).status_code == 404
+    )
+    assert client.post(f"/api/models/{model_id}/promote").json()["stage"] == "production"
+    newer = client.post(
+        "/api/fit_nlp", json={"model": "logistic", "config": {"C": 1}, "wait": True}
+    ).json()
+    text = {"id": "production", "text": "Не могу оплатить счёт картой, платёж отклонён"}
+
+    def call(i: int) -> int:
+        if i == 100:
+            client.post(f"/api/models/{newer}/promote")
+        return client.post("/api/predict_nlp", json=text).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = list(pool.map(call, range(300)))
+
+    assert statuses == [200] * 300
+    models = {m["id"]: m["stage"] for m in client.get("/api/get_models").json()}
+    assert (models[newer], models[model_id]) == ("production", "staging")
+
+
+def test_load_and_unload(client: TestClient, model_id: str) -> None:
+    context = client.app.state.context  # type: ignore[attr-defined]
+    assert client.post(f"/api/models/{model_id}/unload").status_code == 200
+    assert model_id not in context.nlp.serving
+    assert client.post(f"/api/models/{model_id}/load").status_code == 200
+    assert model_id in context.nlp.serving
+    assert client.post("/api/models/model_nope/load").status_code == 404

@@ -25,6 +25,7 @@ from tasks_support_system_ai.api.schemas.nlp import (
 from tasks_support_system_ai.errors import InvalidInputError, PayloadTooLargeError
 from tasks_support_system_ai.nlp.service import NLPService
 from tasks_support_system_ai.registry import ModelRecord
+from tasks_support_system_ai.registry.store import Stage
 
 router = APIRouter(prefix="/api", tags=["nlp"], responses=ERROR_RESPONSES)
 CSV_CHUNK_ROWS = 50_000
@@ -134,3 +135,23 @@ def _score_chunks(
         chunk.to_csv(buffer, index=False, header=header, quoting=csv.QUOTE_MINIMAL)
         header = False
         yield buffer.getvalue()
+
+
+@router.post("/models/{model_id}/promote", response_model=ModelOut)
+def promote_model(context: ContextDep, model_id: str, stage: Stage = "production") -> ModelOut:
+    """Move a ready model to a stage; promoting to production hot-swaps ``id="production"``."""
+    return _model_out(context.nlp.promote(model_id, stage))
+
+
+@router.post("/models/{model_id}/load", response_model=BaseResponse)
+def load_model(context: ContextDep, model_id: str) -> BaseResponse:
+    """Load a model into the serving cache ahead of traffic."""
+    context.nlp.pipeline(model_id)
+    return BaseResponse(status="success", message=f"model {model_id} loaded")
+
+
+@router.post("/models/{model_id}/unload", response_model=BaseResponse)
+def unload_model(context: ContextDep, model_id: str) -> BaseResponse:
+    """Free a model's memory; it is loaded again on its next use."""
+    removed = context.nlp.unload(model_id)
+    return BaseResponse(status="success", message=f"model {model_id} unloaded ({removed})")
