@@ -31,6 +31,7 @@ _N_INIT = 5
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int_]
+Features = Any  # dense SVD output or a scipy sparse TF-IDF matrix (scipy is untyped)
 
 
 class TicketClusterer(BaseEstimator):  # type: ignore[misc]  # sklearn is untyped
@@ -92,7 +93,7 @@ class TicketClusterer(BaseEstimator):  # type: ignore[misc]  # sklearn is untype
                 needed=needed,
             )
 
-    def _fit_space(self, texts: list[str]) -> FloatArray | Any:
+    def _fit_space(self, texts: list[str]) -> Features:
         """Fit preprocessor, TF-IDF and (optionally) SVD; return the training features."""
         self.preprocessor_ = Preprocessor(language="ru", normaliser=self.normaliser).fit(texts)
         self.vectorizer_ = TfidfVectorizer(
@@ -125,7 +126,7 @@ class TicketClusterer(BaseEstimator):  # type: ignore[misc]  # sklearn is untype
             )
         return KMeans(n_clusters=k, n_init=_N_INIT, random_state=self.random_state)
 
-    def _choose_k(self, features: FloatArray | Any) -> int:
+    def _choose_k(self, features: Features) -> int:
         """Best silhouette (cosine) over ``k_range``, scored on a random sample."""
         sample = self._sample(features)
         low, high = self.k_range
@@ -136,7 +137,7 @@ class TicketClusterer(BaseEstimator):  # type: ignore[misc]  # sklearn is untype
             self.silhouette_by_k_[k] = score
         return max(self.silhouette_by_k_, key=lambda k: self.silhouette_by_k_[k])
 
-    def _sample(self, features: FloatArray | Any) -> FloatArray | Any:
+    def _sample(self, features: Features) -> Features:
         """At most ``sample_for_k`` rows, drawn reproducibly."""
         n_rows = features.shape[0]
         if n_rows <= self.sample_for_k:
@@ -146,7 +147,7 @@ class TicketClusterer(BaseEstimator):  # type: ignore[misc]  # sklearn is untype
 
     # --------------------------------------------------------------- inference
 
-    def transform(self, texts: Sequence[str]) -> FloatArray | Any:
+    def transform(self, texts: Sequence[str]) -> Features:
         """Texts in the fitted (reduced, normalised) space."""
         tfidf = self.vectorizer_.transform(self.preprocessor_.transform(list(texts)))
         if self.svd_ is None:
@@ -163,7 +164,8 @@ class TicketClusterer(BaseEstimator):  # type: ignore[misc]  # sklearn is untype
         centroids: FloatArray = np.asarray(self.kmeans_.cluster_centers_, dtype=np.float64)
         if self.svd_ is None:
             return centroids
-        return centroids @ self.svd_.components_
+        terms: FloatArray = np.asarray(centroids @ self.svd_.components_, dtype=np.float64)
+        return terms
 
     def summary(
         self, texts: Sequence[str], top_terms: int = 10, representatives: int = 3
@@ -208,7 +210,7 @@ class TicketClusterer(BaseEstimator):  # type: ignore[misc]  # sklearn is untype
         return [self.cluster_names_.get(int(c), f"cluster {int(c)}") for c in labels]
 
 
-def _silhouette(features: FloatArray | Any, labels: IntArray, seed: int) -> float:
+def _silhouette(features: Features, labels: IntArray, seed: int) -> float:
     """Cosine silhouette; -1 when k-means collapsed to a single cluster."""
     if np.unique(labels).size < _MIN_K:
         return -1.0
