@@ -12,7 +12,8 @@ from tasks_support_system_ai.datasets.store import DatasetStore
 from tasks_support_system_ai.db import make_engine, migrate
 from tasks_support_system_ai.forecasting.runs import ForecastRuns
 from tasks_support_system_ai.forecasting.service import ForecastService
-from tasks_support_system_ai.nlp.service import NLPService
+from tasks_support_system_ai.nlp.service import NLPService, TrainingTexts
+from tasks_support_system_ai.nlp.topics import TopicService
 from tasks_support_system_ai.registry import ModelRegistry
 from tasks_support_system_ai.storage import ObjectStore, object_store_from_settings
 
@@ -28,6 +29,7 @@ class AppContext:
     forecast_runs: ForecastRuns
     registry: ModelRegistry
     nlp: NLPService
+    topics: TopicService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -42,6 +44,8 @@ def build_context(settings: Settings) -> AppContext:
     datasets = DatasetStore(engine, objects, max_upload_bytes=settings.max_upload_bytes)
     forecasts = ForecastService(cache_size=settings.forecast_cache_size)
     registry = ModelRegistry(engine, objects)
+    texts = TrainingTexts(settings.demo_dir / "ticket_texts.parquet")
+    nlp = NLPService(registry, texts)
     return AppContext(
         settings,
         engine,
@@ -51,5 +55,6 @@ def build_context(settings: Settings) -> AppContext:
         forecasts,
         ForecastRuns(objects),
         registry,
-        NLPService(registry, settings.demo_dir / "ticket_texts.parquet"),
+        nlp,
+        TopicService(registry, texts, nlp.executor),
     )

@@ -61,7 +61,7 @@ class TicketClusterer(BaseEstimator):  # type: ignore[misc]  # sklearn is untype
     def fit(self, texts: Sequence[str], y: Any = None) -> Self:
         """Learn the vector space, choose k if needed, and cluster ``texts``."""
         texts = list(texts)
-        self._check_params(len(texts))
+        self.check_params(len(texts))
         features = self._fit_space(texts)
         self.silhouette_by_k_: dict[int, float] = {}
         k = self.n_clusters if self.n_clusters is not None else self._choose_k(features)
@@ -71,7 +71,7 @@ class TicketClusterer(BaseEstimator):  # type: ignore[misc]  # sklearn is untype
         self.cluster_names_: dict[int, str] = {}
         return self
 
-    def _check_params(self, n_texts: int) -> None:
+    def check_params(self, n_texts: int) -> None:
         """Fail early with a stable error code instead of an sklearn traceback."""
         low, high = self.k_range
         if self.n_clusters is None and not _MIN_K <= low <= high:

@@ -32,12 +32,30 @@ PRODUCTION = "production"  # model id alias: the current production classifier
 PRODUCTION_TTL_S = 1.0
 
 
+class TrainingTexts:
+    """The ticket texts models train on, with a reference to the exact file content."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> tuple[pd.DataFrame, str]:
+        if not self.path.exists():
+            raise InvalidInputError(
+                "No ticket texts to train on: run `support-ai data generate`",
+                code="no_training_data",
+            )
+        raw = self.path.read_bytes()
+        frame = pd.read_parquet(self.path, columns=["subject", "text", "topic"])
+        frame["full"] = frame["subject"] + " " + frame["text"]
+        return frame, f"{self.path.name}@{hashlib.sha256(raw).hexdigest()[:12]}"
+
+
 class NLPService:
-    def __init__(self, registry: ModelRegistry, texts_path: Path, cache_size: int = 8) -> None:
+    def __init__(self, registry: ModelRegistry, texts: TrainingTexts, cache_size: int = 8) -> None:
         self.registry = registry
-        self.texts_path = texts_path
+        self.texts = texts
         self.serving: LRUCache[str, Pipeline] = LRUCache(cache_size)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp-train")
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp-train")
         self.pending: dict[str, Future[None]] = {}
         self._production: tuple[float, str | None] = (float("-inf"), None)
 
@@ -46,14 +64,15 @@ class NLPService:
         from tasks_support_system_ai.nlp.classifier import build_classifier
 
         build_classifier(model, config)  # reject a bad request before registering anything
-        texts, labels, dataset_ref = self._training_data()
+        frame, dataset_ref = self.texts.load()
+        texts, labels = frame["full"].tolist(), frame["topic"].astype(str).tolist()
         record = self.registry.create(
             CLASSIFIER,
             "nlp_classifier",
             {"model": model, "config": config},
             dataset_ref=dataset_ref,
         )
-        future = self._executor.submit(self._train, record.id, texts, labels, model, config)
+        future = self.executor.submit(self._train, record.id, texts, labels, model, config)
         self.pending[record.id] = future
         if wait:
             future.result()
@@ -70,18 +89,6 @@ class NLPService:
             self.registry.fail(model_id, str(error))
         finally:
             self.pending.pop(model_id, None)
-
-    def _training_data(self) -> tuple[list[str], list[str], str]:
-        if not self.texts_path.exists():
-            raise InvalidInputError(
-                "No ticket texts to train on: run `support-ai data generate`",
-                code="no_training_data",
-            )
-        raw = self.texts_path.read_bytes()
-        frame = pd.read_parquet(self.texts_path, columns=["subject", "text", "topic"])
-        texts = (frame["subject"] + " " + frame["text"]).tolist()
-        ref = f"{self.texts_path.name}@{hashlib.sha256(raw).hexdigest()[:12]}"
-        return texts, frame["topic"].astype(str).tolist(), ref
 
     def statistics(self, model_id: str) -> dict[str, Any]:
         record = self.registry.get(model_id)
@@ -123,13 +130,13 @@ class NLPService:
         return self.serving.remove_where(lambda key: key == model_id)
 
     def predict(self, model_id: str, texts: Sequence[str]) -> list[str]:
-        _check_texts(texts)
+        check_texts(texts)
         return [str(label) for label in self.pipeline(model_id).predict(list(texts))]
 
     def predict_scores(
         self, model_id: str, texts: Sequence[str]
     ) -> tuple[list[str], npt.NDArray[np.float64]]:
-        _check_texts(texts)
+        check_texts(texts)
         pipeline = self.pipeline(model_id)
         return [str(c) for c in pipeline.classes_], pipeline.predict_proba(list(texts))
 
@@ -139,7 +146,7 @@ class NLPService:
         return record
 
 
-def _check_texts(texts: Sequence[str]) -> None:
+def check_texts(texts: Sequence[str]) -> None:
     empty = [i for i, text in enumerate(texts) if not str(text).strip()]
     if not texts or empty:
         raise InvalidInputError(

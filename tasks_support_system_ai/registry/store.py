@@ -92,6 +92,10 @@ class ModelRegistry:
         self.objects.put_bytes(key, dump_artifact(model))
         return self._update(model_id, status="ready", metrics=metrics, artifact_key=key)
 
+    def update_metrics(self, model_id: str, metrics: dict[str, Any]) -> ModelRecord:
+        """Replace a model's metrics/annotations (e.g. user-given cluster names)."""
+        return self._update(model_id, metrics=metrics)
+
     def fail(self, model_id: str, error: str) -> ModelRecord:
         return self._update(model_id, status="failed", error=error[:2000])
 

@@ -165,3 +165,39 @@ def test_load_and_unload(client: TestClient, model_id: str) -> None:
     assert client.post(f"/api/models/{model_id}/load").status_code == 200
     assert model_id in context.nlp.serving
     assert client.post("/api/models/model_nope/load").status_code == 404
+
+
+@pytest.fixture(scope="module")
+def clustering_id(client: TestClient) -> str:
+    response = client.post("/api/clustering/fit", json={"n_clusters": 10, "wait": True})
+    assert response.status_code == 200, response.text
+    return str(response.json())
+
+
+def test_clustering_recovers_demo_topics(client: TestClient, clustering_id: str) -> None:
+    result = client.get(f"/api/clustering/{clustering_id}").json()
+    assert result["status"] == "ready"
+    assert result["adjusted_rand_vs_topic"] >= 0.7
+    assert len(result["clusters"]) == 10
+    assert sum(c["size"] for c in result["clusters"]) == 10_000
+    for cluster in result["clusters"]:
+        assert len(cluster["top_terms"]) == 10
+        for representative in cluster["representatives"]:
+            assert "@" not in representative["text"]
+
+
+def test_name_and_assign(client: TestClient, clustering_id: str) -> None:
+    named = client.put(f"/api/clustering/{clustering_id}/names", json={"names": {"0": "Первый"}})
+    assert named.status_code == 200
+    assert named.json()["clusters"][0]["name"] == "Первый"
+    texts = ["Не работает интернет дома уже второй день", "Спишите лишние деньги со счёта"]
+    assigned = client.post(
+        f"/api/clustering/{clustering_id}/assign", json={"id": clustering_id, "texts": texts}
+    ).json()
+    assert len(assigned["clusters"]) == 2
+    assert all(0 <= c < 10 for c in assigned["clusters"])
+    for cluster, name in zip(assigned["clusters"], assigned["names"], strict=True):
+        assert name == ("Первый" if cluster == 0 else f"cluster {cluster}")
+    bad = client.put(f"/api/clustering/{clustering_id}/names", json={"names": {"42": "x"}})
+    assert bad.json()["code"] == "unknown_cluster"
+    assert client.get("/api/clustering/model_nope").status_code == 404

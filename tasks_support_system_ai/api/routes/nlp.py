@@ -15,9 +15,12 @@ from fastapi.responses import StreamingResponse
 from tasks_support_system_ai.api.deps import ContextDep
 from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, BaseResponse
 from tasks_support_system_ai.api.schemas.nlp import (
+    AssignResponse,
     BatchPredictResponse,
+    ClusteringRequest,
     FitRequest,
     ModelOut,
+    NamesRequest,
     PredictRequest,
     ScoresRequest,
     ScoresResponse,
@@ -155,3 +158,29 @@ def unload_model(context: ContextDep, model_id: str) -> BaseResponse:
     """Free a model's memory; it is loaded again on its next use."""
     removed = context.nlp.unload(model_id)
     return BaseResponse(status="success", message=f"model {model_id} unloaded ({removed})")
+
+
+@router.post("/clustering/fit", response_model=str)
+def fit_clustering(context: ContextDep, request: ClusteringRequest) -> str:
+    """Cluster the ticket texts into topics in the background; returns the clustering id."""
+    params = {"n_clusters": request.n_clusters, "k_range": (request.k_min, request.k_max)}
+    return context.topics.fit(params, wait=request.wait).id
+
+
+@router.get("/clustering/{model_id}")
+def clustering_result(context: ContextDep, model_id: str) -> dict[str, object]:
+    """Per cluster: size, top terms, PII-scrubbed representative tickets, name; silhouettes."""
+    return context.topics.result(model_id)
+
+
+@router.put("/clustering/{model_id}/names")
+def name_clusters(context: ContextDep, model_id: str, request: NamesRequest) -> dict[str, object]:
+    """Give clusters human names; they are used by ``assign`` and as classifier labels."""
+    return context.topics.name(model_id, request.names)
+
+
+@router.post("/clustering/{model_id}/assign", response_model=AssignResponse)
+def assign_clusters(context: ContextDep, model_id: str, request: ScoresRequest) -> AssignResponse:
+    """Assign new tickets to the clusters."""
+    clusters, names = context.topics.assign(model_id, request.texts)
+    return AssignResponse(id=model_id, clusters=clusters, names=names)

@@ -48,3 +48,20 @@ class ModelOut(BaseModel):
     error: str | None
     created_at: datetime
     macro_f1: float | None = None
+
+
+class ClusteringRequest(BaseModel):
+    n_clusters: int | None = Field(None, ge=2, le=200, description="omit to choose k by silhouette")
+    k_min: int = Field(4, ge=2)
+    k_max: int = Field(16, le=200)
+    wait: bool = False
+
+
+class NamesRequest(BaseModel):
+    names: dict[int, str] = Field(examples=[{"0": "Billing", "3": "Roaming"}])
+
+
+class AssignResponse(BaseModel):
+    id: str
+    clusters: list[int]
+    names: list[str]
