@@ -49,3 +49,7 @@ bench-queues *args:
 # Forecasting: latency per model, whole-tree run, accuracy vs statsforecast AutoETS and Prophet
 bench-forecast *args:
     {{venv}}/python benchmarks/bench_forecast.py {{args}}
+
+# Ticket classifiers: fit time and macro-F1 per model on the demo texts
+bench-nlp *args:
+    {{venv}}/python benchmarks/bench_nlp.py {{args}}
