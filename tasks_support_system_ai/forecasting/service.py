@@ -15,11 +15,13 @@ from typing import Any
 
 from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.datasets.active import LoadedData
+from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.backtest import backtest, compare_models
 from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, Forecast, Forecaster
 from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.forecasting.history import check_horizon, queue_history
 from tasks_support_system_ai.forecasting.models import canonical_name, make_model
+from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
 
 DEFAULT_MODEL = "es"
 
@@ -96,6 +98,38 @@ class ForecastService:
             (key, horizon, tuple(sorted(set(levels)))), lambda: fitted.predict(horizon, levels)
         )
         return QueueForecast(queue_id, key.model, granularity, forecast, cached)
+
+    def save(
+        self,
+        data: LoadedData,
+        registry: ModelRegistry,
+        queue_id: int,
+        *,
+        model: str = DEFAULT_MODEL,
+        granularity: Granularity = Granularity.DAILY,
+        cutoff: date | None = None,
+    ) -> ModelRecord:
+        """Store the (cached or newly) fitted model in the registry as a skops artifact."""
+        key = self.key(data, queue_id, model, granularity, cutoff)
+        fitted, _ = self.fitted(data, key)
+        params = {
+            "queue_id": queue_id,
+            "model": key.model,
+            "granularity": granularity.value,
+            "cutoff": str(cutoff) if cutoff else None,
+        }
+        ref = f"tickets@{key.tickets_hash[:12]}+hierarchy@{key.hierarchy_hash[:12]}"
+        record = registry.create(
+            f"forecast-queue-{queue_id}-{key.model}", "forecaster", params, dataset_ref=ref
+        )
+        try:
+            return registry.complete(record.id, fitted, {})
+        except Exception as error:
+            registry.fail(record.id, f"not serialisable: {error}")
+            raise InvalidInputError(
+                f"A fitted {key.model} model cannot be saved yet: {error}",
+                code="model_not_serialisable",
+            ) from error
 
     def clear(self, queue_id: int | None = None) -> int:
         """Forget fitted models of one queue (or all); returns how many were dropped."""

@@ -170,3 +170,27 @@ def test_staffing_from_forecast(client: TestClient) -> None:
     )
     bad = client.post("/api/staffing", json={**body, "shrinkage": 1.5})
     assert bad.json()["code"] == "invalid_staffing"
+
+
+@pytest.mark.parametrize("model", ["naive", "vets"])
+def test_saved_model_forecasts_like_the_live_one(client: TestClient, model: str) -> None:
+    saved = client.post("/api/forecast_models/save", json={"queue_id": 1, "model": model})
+    assert saved.status_code == 200, saved.text
+    record = saved.json()
+    assert (record["kind"], record["status"]) == ("forecaster", "ready")
+    assert record["dataset_ref"].startswith("tickets@")
+    live = client.post(
+        "/api/forecast",
+        json={
+            "queue_id": 1,
+            "model": model,
+            "forecast_horizon": 10,
+            "include_confidence_intervals": True,
+        },
+    ).json()
+    stored = client.post(
+        f"/api/forecast_models/{record['id']}/forecast", json={"forecast_horizon": 10}
+    ).json()
+    assert stored["values"] == pytest.approx(live["values"])
+    assert stored["intervals"] == live["intervals"]
+    assert record["id"] in {m["id"] for m in client.get("/api/forecast_models").json()}

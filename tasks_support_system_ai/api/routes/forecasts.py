@@ -22,13 +22,17 @@ from tasks_support_system_ai.api.schemas.forecasts import (
     ForecastResult,
     ForecastRunOut,
     IntervalOut,
+    RegistryForecastRequest,
+    SaveModelRequest,
     StaffingRequest,
     StaffingResult,
     TrainRequest,
     TrainResult,
 )
+from tasks_support_system_ai.api.schemas.registry import ModelOut
+from tasks_support_system_ai.errors import NotFoundError
 from tasks_support_system_ai.forecasting.base import Forecast
-from tasks_support_system_ai.forecasting.history import cutoff_for_start
+from tasks_support_system_ai.forecasting.history import check_horizon, cutoff_for_start
 from tasks_support_system_ai.forecasting.runs import RunSpec
 from tasks_support_system_ai.forecasting.service import DEFAULT_MODEL, QueueForecast
 from tasks_support_system_ai.forecasting.staffing import StaffingParams, plan_staffing
@@ -246,3 +250,44 @@ def reconciled_forecast(
     """A queue's tree-coherent forecast: reuses the stored run for these parameters."""
     info = context.forecast_runs.run(data, _run_spec(request))
     return forecast_run_queue(context, info.run_id, queue_id)
+
+
+@router.post("/forecast_models/save", response_model=ModelOut)
+def save_forecast_model(context: ContextDep, data: DataDep, request: SaveModelRequest) -> ModelOut:
+    """Save a queue's fitted model to the registry (skops artifact, loadable without pickle)."""
+    cutoff = (
+        cutoff_for_start(request.forecast_start_date, request.granularity)
+        if request.forecast_start_date
+        else None
+    )
+    record = context.forecasts.save(
+        data,
+        context.registry,
+        request.queue_id,
+        model=request.model or DEFAULT_MODEL,
+        granularity=request.granularity,
+        cutoff=cutoff,
+    )
+    return ModelOut.from_record(record)
+
+
+@router.get("/forecast_models", response_model=list[ModelOut])
+def list_forecast_models(context: ContextDep) -> list[ModelOut]:
+    return [ModelOut.from_record(r) for r in context.registry.records("forecaster")]
+
+
+@router.post("/forecast_models/{model_id}/forecast", response_model=ForecastResult)
+def forecast_from_registry(
+    context: ContextDep, model_id: str, request: RegistryForecastRequest
+) -> ModelResponse:
+    """Forecast with a saved model, loaded from its artifact (no refit)."""
+    record = context.registry.get(model_id)
+    if record.kind != "forecaster":
+        raise NotFoundError("Model not found", code="model_not_found", model_id=model_id)
+    granularity = Granularity(record.params["granularity"])
+    check_horizon(request.forecast_horizon, granularity)
+    forecast = context.registry.load(model_id).predict(request.forecast_horizon, request.levels)
+    body = _forecast_out(
+        int(record.params["queue_id"]), forecast, granularity, str(record.params["model"]), True
+    )
+    return ModelResponse(body, exclude_none=True)

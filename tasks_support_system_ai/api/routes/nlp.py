@@ -19,25 +19,18 @@ from tasks_support_system_ai.api.schemas.nlp import (
     BatchPredictResponse,
     ClusteringRequest,
     FitRequest,
-    ModelOut,
     NamesRequest,
     PredictRequest,
     ScoresRequest,
     ScoresResponse,
 )
+from tasks_support_system_ai.api.schemas.registry import ModelOut
 from tasks_support_system_ai.errors import InvalidInputError, PayloadTooLargeError
 from tasks_support_system_ai.nlp.service import NLPService
-from tasks_support_system_ai.registry import ModelRecord
 from tasks_support_system_ai.registry.store import Stage
 
 router = APIRouter(prefix="/api", tags=["nlp"], responses=ERROR_RESPONSES)
 CSV_CHUNK_ROWS = 50_000
-
-
-def _model_out(record: ModelRecord) -> ModelOut:
-    f1 = record.metrics.get("macro_avg", {}).get("f1_score")
-    fields = {k: getattr(record, k) for k in ModelOut.model_fields if k != "macro_f1"}
-    return ModelOut(**fields, macro_f1=f1)
 
 
 @router.post("/fit_nlp", response_model=str)
@@ -54,7 +47,7 @@ def statistics(context: ContextDep, model_id: str) -> dict[str, object]:
 
 @router.get("/get_models", response_model=list[ModelOut])
 def get_models(context: ContextDep) -> list[ModelOut]:
-    return [_model_out(r) for r in context.registry.records("nlp_classifier")]
+    return [ModelOut.from_record(r) for r in context.registry.records("nlp_classifier")]
 
 
 @router.delete("/remove_nlp/{model_id}", response_model=BaseResponse)
@@ -143,7 +136,7 @@ def _score_chunks(
 @router.post("/models/{model_id}/promote", response_model=ModelOut)
 def promote_model(context: ContextDep, model_id: str, stage: Stage = "production") -> ModelOut:
     """Move a ready model to a stage; promoting to production hot-swaps ``id="production"``."""
-    return _model_out(context.nlp.promote(model_id, stage))
+    return ModelOut.from_record(context.nlp.promote(model_id, stage))
 
 
 @router.post("/models/{model_id}/load", response_model=BaseResponse)

@@ -149,3 +149,17 @@ class ForecastRunOut(BaseModel):
     queues: int
     seconds: float = Field(description="compute time of the run")
     created: bool = Field(description="false when the identical run was already stored")
+
+
+class SaveModelRequest(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    queue_id: int
+    model: str | None = ModelField
+    granularity: Granularity = Granularity.DAILY
+    forecast_start_date: date | None = None
+
+
+class RegistryForecastRequest(BaseModel):
+    forecast_horizon: int = 30
+    levels: list[int] = [80, 95]

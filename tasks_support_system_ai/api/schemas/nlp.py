@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -33,21 +32,6 @@ class ScoresResponse(BaseModel):
 class BatchPredictResponse(BaseModel):
     id: str
     labels: list[str]
-
-
-class ModelOut(BaseModel):
-    id: str
-    name: str
-    version: int
-    kind: str
-    status: str
-    stage: str
-    protected: bool
-    dataset_ref: str | None
-    params: dict[str, Any]
-    error: str | None
-    created_at: datetime
-    macro_f1: float | None = None
 
 
 class ClusteringRequest(BaseModel):
