@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Self
+from typing import Any, Self
 
 import numpy as np
 
@@ -19,6 +19,7 @@ from tasks_support_system_ai.forecasting.models._checks import (
     check_levels,
     fitted,
 )
+from tasks_support_system_ai.forecasting.models._state import restore_series
 from tasks_support_system_ai.forecasting.models.intervals import (
     build_forecast,
     step_widths,
@@ -51,6 +52,11 @@ class SeasonalNaive:
         series = active_history(series, 2 * season, self.name)
         self._series, self._season = series, season
         return self
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Loading from an artifact: the stored series comes back with plain-JSON types."""
+        self.__dict__.update(state)
+        self._series = restore_series(self._series)
 
     def predict(self, horizon: int, levels: Sequence[int] = DEFAULT_LEVELS) -> Forecast:
         check_horizon(horizon)

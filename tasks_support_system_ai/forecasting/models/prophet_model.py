@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from tasks_support_system_ai.forecasting.models._checks import (
     recent,
 )
 from tasks_support_system_ai.forecasting.models._quiet import quiet_prophet
+from tasks_support_system_ai.forecasting.models._state import restore_series, without
 from tasks_support_system_ai.forecasting.models.intervals import build_forecast
 
 if TYPE_CHECKING:
@@ -68,6 +69,29 @@ class ProphetModel:
             self._model = self._build(history).fit(frame)
         self._series = series
         return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Plain data only: Prophet's own JSON instead of its Stan-backed objects.
+
+        ``model_to_json`` holds the fitted parameters and everything ``predict`` needs, and a
+        JSON string cannot run code when the artifact is loaded.
+        """
+        from prophet.serialize import model_to_json
+
+        state = without(self.__dict__, "_model")
+        state["_model_json"] = None if self._model is None else model_to_json(self._model)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Rebuild the fitted model from its JSON; nothing is re-estimated."""
+        from prophet.serialize import model_from_json
+
+        state = dict(state)
+        text = state.pop("_model_json", None)
+        self.__dict__.update(state)
+        self._series = restore_series(self._series)
+        with quiet_prophet():
+            self._model = None if text is None else model_from_json(text)
 
     def predict(self, horizon: int, levels: Sequence[int] = DEFAULT_LEVELS) -> Forecast:
         check_horizon(horizon)

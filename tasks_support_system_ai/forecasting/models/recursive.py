@@ -10,7 +10,7 @@ include the compounding of recursive forecasts, which in-sample residuals would 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, Self, TypedDict
 
 import numpy as np
@@ -30,6 +30,7 @@ from tasks_support_system_ai.forecasting.models._checks import (
     fitted,
     recent,
 )
+from tasks_support_system_ai.forecasting.models._state import restore_series
 from tasks_support_system_ai.forecasting.models._threads import single_threaded
 from tasks_support_system_ai.forecasting.models.calendar import calendar_features
 from tasks_support_system_ai.forecasting.models.intervals import (
@@ -118,6 +119,15 @@ class RecursiveRegressor:
             )
         return self
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Loading from an artifact: put back the types JSON flattened.
+
+        A ``str`` granularity would silently drop the weekday and holiday features (the
+        estimators then reject the narrower rows) and the lag tuples come back as lists.
+        """
+        self.__dict__.update(state)
+        self._fitted = _restore(self._fitted)
+
     def predict(self, horizon: int, levels: Sequence[int] = DEFAULT_LEVELS) -> Forecast:
         check_horizon(horizon)
         levels = check_levels(levels)
@@ -175,6 +185,16 @@ class RecursiveRegressor:
             valid = origins + step < values.size
             errors.append(np.abs(values[origins[valid] + step] - paths[valid, step]))
         return errors
+
+
+def _restore(state: _Fitted | None) -> _Fitted | None:
+    if state is None:
+        return None
+    spec = LagSpec(
+        lags=tuple(int(lag) for lag in state.spec.lags),
+        windows=tuple(int(window) for window in state.spec.windows),
+    )
+    return replace(state, series=restore_series(state.series), spec=spec)
 
 
 def _recursive(

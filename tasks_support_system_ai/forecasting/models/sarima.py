@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 
@@ -21,11 +21,12 @@ from tasks_support_system_ai.forecasting.models._checks import (
     recent,
 )
 from tasks_support_system_ai.forecasting.models._quiet import quiet_statsmodels
+from tasks_support_system_ai.forecasting.models._state import restore_series, without
 from tasks_support_system_ai.forecasting.models._threads import single_threaded
 from tasks_support_system_ai.forecasting.models.intervals import build_forecast
 
 if TYPE_CHECKING:
-    from statsmodels.tsa.statespace.sarimax import SARIMAXResults
+    from statsmodels.tsa.statespace.sarimax import SARIMAX, SARIMAXResults
 
 __all__ = ["Sarima"]
 
@@ -69,21 +70,48 @@ class Sarima:
 
     def fit(self, series: TimeSeries) -> Self:
         season = self.season_length or series.season_length
-        order, seasonal_order = self._orders(season)
         # One season is lost to differencing; two more estimate the seasonal terms.
-        series = active_history(series, max(3 * seasonal_order[3], _MIN_PERIODS), self.name)
+        needed = max(3 * self._orders(season)[1][3], _MIN_PERIODS)
+        series = active_history(series, needed, self.name)
+        with quiet_statsmodels(), single_threaded():
+            self._result = self._model(series).fit(disp=False, maxiter=self.max_iterations)
+        self._series = series
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Plain data only: the fitted parameters, not statsmodels' (Cython) results object.
+
+        The training data is the stored series itself, so the parameters are all that
+        ``__setstate__`` needs to rebuild identical results without re-estimating.
+        """
+        state = without(self.__dict__, "_result")
+        state["_params"] = None if self._result is None else np.asarray(self._result.params)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Rebuild the results by smoothing the stored series with the stored parameters."""
+        state = dict(state)
+        params = state.pop("_params", None)
+        self.__dict__.update(state)
+        # JSON turned the order tuples into lists.
+        self.order, self.seasonal_order = _order(self.order), _order(self.seasonal_order)
+        self._series = restore_series(self._series)
+        self._result = None
+        if params is not None and self._series is not None:
+            with quiet_statsmodels(), single_threaded():
+                self._result = self._model(self._series).smooth(np.asarray(params))
+
+    def _model(self, series: TimeSeries) -> SARIMAX:
+        """The unfitted model on the training window: shared by ``fit`` and loading."""
         from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-        model = SARIMAX(
+        order, seasonal_order = self._orders(self.season_length or series.season_length)
+        return SARIMAX(
             recent(series, self.max_history).values,
             order=order,
             seasonal_order=seasonal_order,
             trend=self.trend,
         )
-        with quiet_statsmodels(), single_threaded():
-            self._result = model.fit(disp=False, maxiter=self.max_iterations)
-        self._series = series
-        return self
 
     def predict(self, horizon: int, levels: Sequence[int] = DEFAULT_LEVELS) -> Forecast:
         check_horizon(horizon)
@@ -102,6 +130,11 @@ class Sarima:
             return self.order, (*self.seasonal_order, season)
         p, d, q = self.order
         return (p, max(d, 1), q), (0, 0, 0, 0)
+
+
+def _order(values: Sequence[int]) -> Order:
+    p, d, q = (int(value) for value in values)
+    return p, d, q
 
 
 def _bounds(interval: object) -> tuple[FloatArray, FloatArray]:
