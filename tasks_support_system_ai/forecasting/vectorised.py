@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Self
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,7 @@ from tasks_support_system_ai.forecasting.base import (
     Forecast,
     TimeSeries,
 )
+from tasks_support_system_ai.forecasting.state import restore_series
 
 __all__ = ["MatrixForecast", "VETSForecaster", "VectorisedETS"]
 
@@ -340,6 +341,11 @@ class VETSForecaster:
         self._model = model.fit(series.values[np.newaxis, :])
         self._series = series
         return self
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """skops returns the series' Granularity as a plain string; make it an enum again."""
+        self.__dict__.update(state)
+        self._series = restore_series(self._series)
 
     def predict(self, horizon: int, levels: Sequence[int] = DEFAULT_LEVELS) -> Forecast:
         if self._model is None or self._series is None:

@@ -172,7 +172,7 @@ def test_staffing_from_forecast(client: TestClient) -> None:
     assert bad.json()["code"] == "invalid_staffing"
 
 
-@pytest.mark.parametrize("model", ["naive", "vets"])
+@pytest.mark.parametrize("model", ["naive", "vets", "es", "gbm", "prophet"])
 def test_saved_model_forecasts_like_the_live_one(client: TestClient, model: str) -> None:
     saved = client.post("/api/forecast_models/save", json={"queue_id": 1, "model": model})
     assert saved.status_code == 200, saved.text

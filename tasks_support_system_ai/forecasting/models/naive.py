@@ -19,12 +19,12 @@ from tasks_support_system_ai.forecasting.models._checks import (
     check_levels,
     fitted,
 )
-from tasks_support_system_ai.forecasting.models._state import restore_series
 from tasks_support_system_ai.forecasting.models.intervals import (
     build_forecast,
     step_widths,
     symmetric_bounds,
 )
+from tasks_support_system_ai.forecasting.state import restore_series
 
 __all__ = ["SeasonalNaive"]
 

@@ -30,7 +30,6 @@ from tasks_support_system_ai.forecasting.models._checks import (
     fitted,
     recent,
 )
-from tasks_support_system_ai.forecasting.models._state import restore_series
 from tasks_support_system_ai.forecasting.models._threads import single_threaded
 from tasks_support_system_ai.forecasting.models.calendar import calendar_features
 from tasks_support_system_ai.forecasting.models.intervals import (
@@ -39,6 +38,7 @@ from tasks_support_system_ai.forecasting.models.intervals import (
     symmetric_bounds,
 )
 from tasks_support_system_ai.forecasting.models.lags import LagSpec, default_lags
+from tasks_support_system_ai.forecasting.state import restore_series
 
 __all__ = ["RecursiveOptions", "RecursiveRegressor"]
 

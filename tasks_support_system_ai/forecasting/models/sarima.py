@@ -21,9 +21,9 @@ from tasks_support_system_ai.forecasting.models._checks import (
     recent,
 )
 from tasks_support_system_ai.forecasting.models._quiet import quiet_statsmodels
-from tasks_support_system_ai.forecasting.models._state import restore_series, without
 from tasks_support_system_ai.forecasting.models._threads import single_threaded
 from tasks_support_system_ai.forecasting.models.intervals import build_forecast
+from tasks_support_system_ai.forecasting.state import restore_series, without
 
 if TYPE_CHECKING:
     from statsmodels.tsa.statespace.sarimax import SARIMAX, SARIMAXResults
