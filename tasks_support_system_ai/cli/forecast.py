@@ -30,7 +30,7 @@ StartOpt = Annotated[
 
 
 def _cutoff(start: datetime | None, granularity: Granularity) -> date | None:
-    return cutoff_for_start(start.date(), granularity) if start else None
+    return cutoff_for_start(start.date() if start else None, granularity)
 
 
 def _with_context() -> AppContext:

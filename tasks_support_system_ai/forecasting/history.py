@@ -30,8 +30,10 @@ def check_horizon(horizon: int, granularity: Granularity) -> None:
         )
 
 
-def cutoff_for_start(start: date, granularity: Granularity) -> date:
-    """The last observed day before a forecast that starts at ``start``."""
+def cutoff_for_start(start: date | None, granularity: Granularity) -> date | None:
+    """The last observed day before a forecast that starts at ``start`` (None: all data)."""
+    if start is None:
+        return None
     if granularity is Granularity.DAILY:
         return start - timedelta(days=1)
     if granularity is Granularity.WEEKLY:

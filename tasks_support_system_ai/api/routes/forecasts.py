@@ -75,11 +75,7 @@ def _forecast_out(
 @router.post("/forecast", response_model=ForecastResult, response_model_exclude_none=True)
 async def forecast(context: ContextDep, data: DataDep, request: ForecastRequest) -> ModelResponse:
     """Forecast a queue's load; the fitted model is cached, so repeated calls only predict."""
-    cutoff = (
-        cutoff_for_start(request.forecast_start_date, request.granularity)
-        if request.forecast_start_date
-        else None
-    )
+    cutoff = cutoff_for_start(request.forecast_start_date, request.granularity)
     key = context.forecasts.key(
         data, request.queue_id, request.model or DEFAULT_MODEL, request.granularity, cutoff
     )
@@ -176,11 +172,7 @@ def staffing(context: ContextDep, data: DataDep, request: StaffingRequest) -> St
         max_occupancy=request.max_occupancy,
     )
     params.validate()
-    cutoff = (
-        cutoff_for_start(request.forecast_start_date, request.granularity)
-        if request.forecast_start_date
-        else None
-    )
+    cutoff = cutoff_for_start(request.forecast_start_date, request.granularity)
     result = context.forecasts.forecast(
         data,
         request.queue_id,
@@ -205,11 +197,7 @@ def staffing(context: ContextDep, data: DataDep, request: StaffingRequest) -> St
 
 
 def _run_spec(request: ForecastAllRequest) -> RunSpec:
-    cutoff = (
-        cutoff_for_start(request.forecast_start_date, request.granularity)
-        if request.forecast_start_date
-        else None
-    )
+    cutoff = cutoff_for_start(request.forecast_start_date, request.granularity)
     return RunSpec(
         horizon=request.forecast_horizon,
         granularity=request.granularity,
@@ -255,11 +243,7 @@ def reconciled_forecast(
 @router.post("/forecast_models/save", response_model=ModelOut)
 def save_forecast_model(context: ContextDep, data: DataDep, request: SaveModelRequest) -> ModelOut:
     """Save a queue's fitted model to the registry (skops artifact, loadable without pickle)."""
-    cutoff = (
-        cutoff_for_start(request.forecast_start_date, request.granularity)
-        if request.forecast_start_date
-        else None
-    )
+    cutoff = cutoff_for_start(request.forecast_start_date, request.granularity)
     record = context.forecasts.save(
         data,
         context.registry,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 import numpy as np
 import pandas as pd
@@ -17,9 +17,9 @@ from tasks_support_system_ai.forecasting.models._checks import (
     recent,
 )
 from tasks_support_system_ai.forecasting.models._quiet import quiet_statsmodels
+from tasks_support_system_ai.forecasting.models._smoothed_state import SmoothedState
 from tasks_support_system_ai.forecasting.models._threads import single_threaded
 from tasks_support_system_ai.forecasting.models.intervals import build_forecast
-from tasks_support_system_ai.forecasting.state import restore_series, without
 
 if TYPE_CHECKING:
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults
@@ -30,7 +30,7 @@ __all__ = ["ExponentialSmoothing"]
 _MIN_PERIODS = 10
 
 
-class ExponentialSmoothing:
+class ExponentialSmoothing(SmoothedState):
     """statsmodels ``ETSModel``: additive error, additive damped trend, additive seasonality.
 
     A damped trend keeps long horizons from running away on a queue's temporary growth. The
@@ -64,27 +64,6 @@ class ExponentialSmoothing:
             self._result = self._model(series).fit(disp=False)
         self._series = series
         return self
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Plain data only: the fitted parameters, not statsmodels' (Cython) results object.
-
-        The training data is the stored series itself, so the parameters are all that
-        ``__setstate__`` needs to rebuild identical results without re-estimating.
-        """
-        state = without(self.__dict__, "_result")
-        state["_params"] = None if self._result is None else np.asarray(self._result.params)
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Rebuild the results by smoothing the stored series with the stored parameters."""
-        state = dict(state)
-        params = state.pop("_params", None)
-        self.__dict__.update(state)
-        self._series = restore_series(self._series)
-        self._result = None
-        if params is not None and self._series is not None:
-            with quiet_statsmodels(), single_threaded():
-                self._result = self._model(self._series).smooth(np.asarray(params))
 
     def _model(self, series: TimeSeries) -> ETSModel:
         """The unfitted model on the training window: shared by ``fit`` and loading."""
