@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import socket
@@ -9,6 +10,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -60,3 +64,27 @@ def start_server(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes
 
 def machine() -> str:
     return f"{platform.node()} {platform.machine()} {os.cpu_count()} cores"
+
+
+def demo_context(data_dir: Path) -> Any:
+    """The service context on the default demo data, generating it on first use."""
+    from tasks_support_system_ai.config import Settings
+    from tasks_support_system_ai.context import build_context
+    from tasks_support_system_ai.datasets.bootstrap import ensure_demo_data
+
+    settings = Settings(data_dir=data_dir)
+    context = build_context(settings)
+    ensure_demo_data(context.datasets, settings.demo_dir, seed=settings.demo_seed, progress=True)
+    return context
+
+
+def save_result(name: str, result: dict[str, Any]) -> Path:
+    """Write raw figures to benchmarks/results/<name>-<UTC stamp>.json (git-ignored)."""
+    out = Path("benchmarks/results")
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = out / f"{name}-{stamp}.json"
+    path.write_text(
+        json.dumps({"date": stamp, "machine": machine(), **result}, indent=2, default=str)
+    )
+    return path

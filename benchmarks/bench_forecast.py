@@ -17,21 +17,17 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 import numpy as np
-from _common import free_port, machine, percentiles, start_server, time_calls
+from _common import demo_context, free_port, percentiles, save_result, start_server, time_calls
 from baselines import StatsforecastAutoETS
 
 from tasks_support_system_ai.analytics import Granularity
-from tasks_support_system_ai.config import Settings
-from tasks_support_system_ai.context import build_context
 from tasks_support_system_ai.datasets.active import LoadedData
-from tasks_support_system_ai.datasets.bootstrap import ensure_demo_data
 from tasks_support_system_ai.forecasting.backtest import backtest
 from tasks_support_system_ai.forecasting.history import queue_history
 from tasks_support_system_ai.forecasting.models import make_model
@@ -153,11 +149,9 @@ def main() -> None:
     parser.add_argument("--warm-requests", type=int, default=200)
     args = parser.parse_args()
 
-    settings = Settings(data_dir=args.data_dir)
-    context = build_context(settings)
-    ensure_demo_data(context.datasets, settings.demo_dir, seed=settings.demo_seed, progress=True)
+    context = demo_context(args.data_dir)
     data = context.active.current()
-    result: dict[str, Any] = {"date": datetime.now(UTC).isoformat(), "machine": machine()}
+    result: dict[str, Any] = {}
     if "a" in args.part:
         result["latency"] = part_a(
             args.data_dir, sample_queues(data, 5, seed=1), args.warm_requests
@@ -173,11 +167,8 @@ def main() -> None:
             "horizon": args.horizon,
             "models": models,
         }
-    out = Path("benchmarks/results")
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (out / f"forecast-{stamp}.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
+    save_result("forecast", result)
     context.close()
 
 

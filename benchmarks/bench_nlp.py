@@ -10,13 +10,11 @@ come; see issue 4.)
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-from _common import machine
+from _common import save_result
 from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 
@@ -55,11 +53,7 @@ def main() -> None:
             "predict_texts_per_s": round(len(x_test) / predict_s),
         })  # fmt: skip
         print(rows[-1], flush=True)
-    out = Path("benchmarks/results")
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    result = {"date": stamp, "machine": machine(), "fit": rows}
-    (out / f"nlp-{stamp}.json").write_text(json.dumps(result, indent=2))
+    save_result("nlp", {"fit": rows})
 
 
 if __name__ == "__main__":

@@ -17,18 +17,14 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from _common import free_port, machine, percentiles, start_server, time_calls
+from _common import demo_context, free_port, percentiles, save_result, start_server, time_calls
 
 from tasks_support_system_ai.analytics import Granularity, QueueLoad
 from tasks_support_system_ai.api.schemas.queues import TimeSeriesData
-from tasks_support_system_ai.config import Settings
-from tasks_support_system_ai.context import build_context
-from tasks_support_system_ai.datasets.bootstrap import ensure_demo_data
 from tasks_support_system_ai.hierarchy import QueueTree
 
 
@@ -126,16 +122,14 @@ def compute_historical(load: QueueLoad, queue_id: int) -> str:
     ).model_dump_json()
 
 
-def main() -> None:  # noqa: PLR0915 - a linear script, clearer unsplit
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
 
-    settings = Settings(data_dir=args.data_dir)
-    context = build_context(settings)
-    ensure_demo_data(context.datasets, settings.demo_dir, seed=settings.demo_seed, progress=True)
+    context = demo_context(args.data_dir)
     loaded = context.active.refresh()
     assert loaded is not None
     tree = loaded.tree
@@ -226,17 +220,7 @@ def main() -> None:  # noqa: PLR0915 - a linear script, clearer unsplit
         "answer, in-process;\nnaive = the original per-request pandas path, in-process "
         "(no HTTP cost, so 'ratio HTTP' is a lower bound)."
     )
-    out = Path("benchmarks/results")
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    result = {
-        "date": stamp,
-        "machine": machine(),
-        "startup_s": startup,
-        "http_floor_ms": floor,
-        "cases": rows,
-    }
-    (out / f"queues-{stamp}.json").write_text(json.dumps(result, indent=2, default=str))
+    save_result("queues", {"startup_s": startup, "http_floor_ms": floor, "cases": rows})
     context.close()
 
 
