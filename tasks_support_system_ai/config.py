@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(200.0, gt=0, description="uploads above this are rejected")
     demo_seed: int = 42
     forecast_cache_size: int = Field(512, ge=1, description="fitted models kept in memory")
+    broker_url: str | None = Field(
+        None, description="Celery broker (redis://, amqp://); default: a local folder queue"
+    )
+    result_backend: str | None = Field(
+        None, description="Celery result store; default: the broker if Redis, else the database"
+    )
+    worker_concurrency: int = Field(2, ge=1, description="job processes per worker")
+    job_visibility_timeout_s: int = Field(
+        600, ge=1, description="Redis: an unacknowledged job is redelivered after this long"
+    )
 
     @property
     def resolved_database_url(self) -> str:
@@ -56,6 +66,23 @@ class Settings(BaseSettings):
     @property
     def resolved_object_store_dir(self) -> Path:
         return self.object_store_dir or self.data_dir / "objects"
+
+    @property
+    def resolved_broker_url(self) -> str:
+        return self.broker_url or "filesystem://"
+
+    @property
+    def resolved_result_backend(self) -> str:
+        if self.result_backend:
+            return self.result_backend
+        if self.broker_url and self.broker_url.startswith(("redis://", "rediss://")):
+            return self.broker_url
+        return f"db+{self.resolved_database_url}"
+
+    @property
+    def jobs_dir(self) -> Path:
+        """The embedded broker's message folders."""
+        return self.data_dir / "jobs"
 
     @property
     def demo_dir(self) -> Path:

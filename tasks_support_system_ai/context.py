@@ -12,6 +12,7 @@ from tasks_support_system_ai.datasets.store import DatasetStore
 from tasks_support_system_ai.db import make_engine, migrate
 from tasks_support_system_ai.forecasting.runs import ForecastRuns
 from tasks_support_system_ai.forecasting.service import ForecastService
+from tasks_support_system_ai.jobs import JobService, JobStore, make_celery
 from tasks_support_system_ai.nlp.service import NLPService, TrainingTexts
 from tasks_support_system_ai.nlp.topics import TopicService
 from tasks_support_system_ai.registry import ModelRegistry
@@ -30,6 +31,7 @@ class AppContext:
     registry: ModelRegistry
     nlp: NLPService
     topics: TopicService
+    jobs: JobService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -45,7 +47,8 @@ def build_context(settings: Settings) -> AppContext:
     forecasts = ForecastService(cache_size=settings.forecast_cache_size)
     registry = ModelRegistry(engine, objects)
     texts = TrainingTexts(settings.demo_dir / "ticket_texts.parquet")
-    nlp = NLPService(registry, texts)
+    jobs = JobService(JobStore(engine), make_celery(settings))
+    nlp = NLPService(registry, texts, jobs)
     return AppContext(
         settings,
         engine,
@@ -56,5 +59,6 @@ def build_context(settings: Settings) -> AppContext:
         ForecastRuns(objects),
         registry,
         nlp,
-        TopicService(registry, texts, nlp.executor),
+        TopicService(registry, texts, jobs),
+        jobs,
     )

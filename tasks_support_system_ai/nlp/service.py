@@ -1,8 +1,8 @@
 """Train, register and serve ticket classifiers.
 
-Training runs in a background thread (the job system replaces this) with its status in the
-registry; trained pipelines are loaded from the registry once and kept in a bounded cache, so
-a prediction never reloads or retrains a model.
+Training runs as a job on a worker (``fit`` registers the version and queues ``train``), with
+its status in the registry; trained pipelines are loaded from the registry once and kept in a
+bounded cache, so a prediction never reloads or retrains a model.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ import hashlib
 import logging
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +29,14 @@ log = logging.getLogger(__name__)
 CLASSIFIER = "ticket-classifier"
 PRODUCTION = "production"  # model id alias: the current production classifier
 PRODUCTION_TTL_S = 1.0
+WAIT_TIMEOUT_S: Final = 900.0
+
+
+class Jobs(Protocol):
+    """The job system as training needs it (kept structural: jobs import this module)."""
+
+    def submit(self, kind: str, params: dict[str, Any]) -> Any: ...
+    def wait(self, job_id: str, timeout_s: float) -> Any: ...
 
 
 class TrainingTexts:
@@ -51,44 +58,43 @@ class TrainingTexts:
 
 
 class NLPService:
-    def __init__(self, registry: ModelRegistry, texts: TrainingTexts, cache_size: int = 8) -> None:
+    def __init__(
+        self, registry: ModelRegistry, texts: TrainingTexts, jobs: Jobs, cache_size: int = 8
+    ) -> None:
         self.registry = registry
         self.texts = texts
+        self.jobs = jobs
         self.serving: LRUCache[str, Pipeline] = LRUCache(cache_size)
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp-train")
-        self.pending: dict[str, Future[None]] = {}
         self._production: tuple[float, str | None] = (float("-inf"), None)
 
     def fit(self, model: str, config: dict[str, Any], *, wait: bool = False) -> ModelRecord:
-        """Register a version in status "training" and train it in the background."""
+        """Register a version in status "training" and queue its training as a job."""
         from tasks_support_system_ai.nlp.classifier import build_classifier
 
         build_classifier(model, config)  # reject a bad request before registering anything
-        frame, dataset_ref = self.texts.load()
-        texts, labels = frame["full"].tolist(), frame["topic"].astype(str).tolist()
+        _, dataset_ref = self.texts.load()
         record = self.registry.create(
             CLASSIFIER,
             "nlp_classifier",
             {"model": model, "config": config},
             dataset_ref=dataset_ref,
         )
-        future = self.executor.submit(self._train, record.id, texts, labels, model, config)
-        self.pending[record.id] = future
+        job = self.jobs.submit("nlp_fit", {"model_id": record.id, "model": model, "config": config})
         if wait:
-            future.result()
+            self.jobs.wait(job.id, WAIT_TIMEOUT_S)
         return self.registry.get(record.id)
 
-    def _train(
-        self, model_id: str, texts: list[str], labels: list[str], model: str, config: dict[str, Any]
-    ) -> None:
+    def train(self, model_id: str, model: str, config: dict[str, Any]) -> ModelRecord:
+        """Train a registered version (run by the job); a failure is recorded, then raised."""
         try:
+            frame, _ = self.texts.load()
+            texts, labels = frame["full"].tolist(), frame["topic"].astype(str).tolist()
             trained = train_classifier(texts, labels, model, config)
-            self.registry.complete(model_id, trained.pipeline, trained.report)
-        except Exception as error:  # recorded on the model; the request already returned
+            return self.registry.complete(model_id, trained.pipeline, trained.report)
+        except Exception as error:
             log.exception("Training %s failed", model_id)
             self.registry.fail(model_id, str(error))
-        finally:
-            self.pending.pop(model_id, None)
+            raise
 
     def statistics(self, model_id: str) -> dict[str, Any]:
         record = self.registry.get(model_id)

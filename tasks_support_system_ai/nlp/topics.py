@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor
 from typing import Any
 
-import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
 from tasks_support_system_ai.errors import ConflictError
 from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.nlp.clustering import TicketClusterer
-from tasks_support_system_ai.nlp.service import TrainingTexts, check_texts
+from tasks_support_system_ai.nlp.service import WAIT_TIMEOUT_S, Jobs, TrainingTexts, check_texts
 from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
 
 CLUSTERING = "ticket-clustering"
@@ -20,24 +18,27 @@ CLUSTERING = "ticket-clustering"
 
 class TopicService:
     def __init__(
-        self, registry: ModelRegistry, texts: TrainingTexts, executor: Executor, cache_size: int = 4
+        self, registry: ModelRegistry, texts: TrainingTexts, jobs: Jobs, cache_size: int = 4
     ) -> None:
         self.registry = registry
         self.texts = texts
-        self.executor = executor
+        self.jobs = jobs
         self.loaded: LRUCache[str, TicketClusterer] = LRUCache(cache_size)
 
     def fit(self, params: dict[str, Any], *, wait: bool = False) -> ModelRecord:
+        """Register a clustering in status "training" and queue the fit as a job."""
         TicketClusterer(**params).check_params(10**9)  # bad parameters fail before registering
-        frame, dataset_ref = self.texts.load()
+        _, dataset_ref = self.texts.load()
         record = self.registry.create(CLUSTERING, "nlp_clustering", params, dataset_ref=dataset_ref)
-        future = self.executor.submit(self._train, record.id, frame, params)
+        job = self.jobs.submit("clustering_fit", {"model_id": record.id, "params": params})
         if wait:
-            future.result()
+            self.jobs.wait(job.id, WAIT_TIMEOUT_S)
         return self.registry.get(record.id)
 
-    def _train(self, model_id: str, frame: pd.DataFrame, params: dict[str, Any]) -> None:
+    def train(self, model_id: str, params: dict[str, Any]) -> ModelRecord:
+        """Fit a registered clustering (run by the job); a failure is recorded, then raised."""
         try:
+            frame, _ = self.texts.load()
             texts = frame["full"].tolist()
             clusterer = TicketClusterer(**params).fit(texts)
             metrics = {
@@ -50,9 +51,10 @@ class TopicService:
                     adjusted_rand_score(frame["topic"], clusterer.labels_)
                 ),
             }
-            self.registry.complete(model_id, clusterer, metrics)
-        except Exception as error:  # recorded on the model; the request already returned
+            return self.registry.complete(model_id, clusterer, metrics)
+        except Exception as error:
             self.registry.fail(model_id, str(error))
+            raise
 
     def result(self, model_id: str) -> dict[str, Any]:
         record = self.registry.get(model_id)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from workers import in_process_worker
 
 from tasks_support_system_ai.api import create_app
 from tasks_support_system_ai.config import Settings
@@ -20,7 +21,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings.max_upload_mb = 1
     generate_demo(settings.demo_dir, seed=11, progress=False)
     context = build_context(settings)
-    with TestClient(create_app(context=context), raise_server_exceptions=False) as client:
+    app = create_app(context=context)
+    with in_process_worker(context), TestClient(app, raise_server_exceptions=False) as client:
         yield client
     context.close()
 

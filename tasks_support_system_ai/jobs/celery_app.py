@@ -1,0 +1,64 @@
+"""The Celery application, configured from ``Settings``.
+
+With no broker configured, messages go through a folder (``filesystem://``) and results into
+the database, so jobs run with no external server; set ``SUPPORT_AI_BROKER_URL`` to Redis or
+RabbitMQ and any number of ``support-ai worker`` processes on any machines share the work.
+Tasks acknowledge late and are re-queued if their worker dies, so every task is idempotent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+
+from tasks_support_system_ai.config import Settings
+
+
+class JobsCelery(Celery):  # type: ignore[misc]  # celery is untyped
+    """A Celery app that knows the settings its tasks build their context from."""
+
+    settings: Settings
+
+
+def make_celery(settings: Settings) -> JobsCelery:
+    """A new app per settings: no global state, so tests and tools can hold several."""
+    from tasks_support_system_ai.jobs.tasks import register_tasks
+
+    app = JobsCelery("support_ai", set_as_current=False)
+    app.settings = settings
+    app.conf.update(_options(settings))
+    register_tasks(app)
+    return app
+
+
+def _options(settings: Settings) -> dict[str, Any]:
+    broker = settings.resolved_broker_url
+    options: dict[str, Any] = {
+        "broker_url": broker,
+        "result_backend": settings.resolved_result_backend,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "result_expires": 24 * 3600,
+        "broker_connection_retry_on_startup": True,
+        "worker_hijack_root_logger": False,
+        "worker_concurrency": settings.worker_concurrency,
+        "database_create_tables_at_setup": True,
+    }
+    if broker.startswith("filesystem://"):
+        queue = settings.jobs_dir / "queue"
+        queue.mkdir(parents=True, exist_ok=True)
+        options["broker_transport_options"] = {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "polling_interval": 0.1,
+        }
+    else:
+        options["broker_transport_options"] = {
+            "visibility_timeout": settings.job_visibility_timeout_s
+        }
+    return options

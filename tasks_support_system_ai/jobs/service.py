@@ -1,0 +1,61 @@
+"""Submitting, watching and cancelling jobs: what the API and CLI call."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Final
+
+from celery import chord
+
+from tasks_support_system_ai.errors import ConflictError
+from tasks_support_system_ai.jobs.celery_app import JobsCelery
+from tasks_support_system_ai.jobs.store import JobRecord, JobStore
+from tasks_support_system_ai.jobs.tasks import LABEL_PART, PUBLISH_LABELS, RUN_JOB
+
+WAIT_POLL_S: Final = 0.05
+
+
+class JobService:
+    def __init__(self, store: JobStore, app: JobsCelery) -> None:
+        self.store = store
+        self.app = app
+
+    def submit(self, kind: str, params: dict[str, Any]) -> JobRecord:
+        """Record a single-stage job and queue it; the message carries only the job id."""
+        record = self.store.create(kind, params, [kind])
+        self.app.send_task(RUN_JOB, args=[record.id], task_id=record.id)
+        return record
+
+    def submit_labeling(self, params: dict[str, Any], parts: int) -> JobRecord:
+        """Label parts in parallel (a chord's header), then publish once all are done."""
+        record = self.store.create("labeling", params, ["label", "publish"])
+        self.store.add_parts(record.id, parts)
+        header = [
+            self.app.signature(LABEL_PART, args=[record.id, part], immutable=True).set(
+                task_id=f"{record.id}-part-{part}"
+            )
+            for part in range(parts)
+        ]
+        body = self.app.signature(PUBLISH_LABELS, args=[record.id], immutable=True).set(
+            task_id=f"{record.id}-publish"
+        )
+        chord(header, app=self.app)(body)
+        return record
+
+    def cancel(self, job_id: str) -> JobRecord:
+        """Queued jobs end at once; running ones stop at their next check (a batch or so)."""
+        record = self.store.get(job_id)
+        if record.finished:
+            raise ConflictError(
+                f"Job {job_id} already {record.status}", code="job_finished", status=record.status
+            )
+        return self.store.request_cancel(job_id)
+
+    def wait(self, job_id: str, timeout_s: float) -> JobRecord:
+        """The job once finished, or as it is when ``timeout_s`` runs out."""
+        deadline = time.monotonic() + timeout_s
+        record = self.store.get(job_id)
+        while not record.finished and time.monotonic() < deadline:
+            time.sleep(WAIT_POLL_S)
+            record = self.store.get(job_id)
+        return record
