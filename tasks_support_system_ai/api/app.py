@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai import __version__
 from tasks_support_system_ai.api.errors import install_error_handlers
-from tasks_support_system_ai.api.routes import datasets, forecasts, health, nlp, queues
+from tasks_support_system_ai.api.routes import datasets, forecasts, health, jobs, nlp, queues
 from tasks_support_system_ai.config import Settings, get_settings
 from tasks_support_system_ai.context import AppContext, build_context
 
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     for router in (queues.router, datasets.router, forecasts.router):
         app.include_router(router)
         app.include_router(router, prefix="/ts", include_in_schema=False)
+    app.include_router(jobs.router)
     app.include_router(nlp.router)
     app.include_router(nlp.router, prefix="/nlp", include_in_schema=False)
     return app

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 
 import typer
 
-from tasks_support_system_ai.cli import data, forecast
+from tasks_support_system_ai.cli import data, forecast, sync
 from tasks_support_system_ai.config import get_settings
 
 app = typer.Typer(help="Support AI: queue-load analytics and forecasting.", no_args_is_help=True)
 app.add_typer(data.app, name="data")
 app.add_typer(forecast.app, name="forecast")
+app.add_typer(sync.app, name="minio-sync")
 
 
 @app.callback()
@@ -27,8 +30,11 @@ def serve(
     port: int | None = typer.Option(None, help="port (default from settings)"),
     workers: int = typer.Option(1, min=1, help="API worker processes"),
     demo: bool = typer.Option(True, help="generate and load demo data when nothing is loaded"),
+    with_worker: bool = typer.Option(
+        True, "--worker/--no-worker", help="also start a job worker process"
+    ),
 ) -> None:
-    """Start the API (OpenAPI docs at /docs), on demo data on first run."""
+    """Start the API (OpenAPI docs at /docs) and a job worker, on demo data on first run."""
     import uvicorn
 
     from tasks_support_system_ai.context import build_context
@@ -41,11 +47,43 @@ def serve(
             context.datasets, settings.demo_dir, seed=settings.demo_seed, progress=True
         )
     context.close()
-    uvicorn.run(
-        "tasks_support_system_ai.api.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        log_level=settings.log_level.lower(),
+    job_worker = _start_worker_process() if with_worker else None
+    try:
+        uvicorn.run(
+            "tasks_support_system_ai.api.app:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=workers,
+            log_level=settings.log_level.lower(),
+        )
+    finally:
+        if job_worker is not None:
+            job_worker.terminate()
+            job_worker.wait(timeout=30)
+
+
+def _start_worker_process() -> subprocess.Popen[bytes]:
+    """``support-ai worker`` as a child process, stopped with the API."""
+    return subprocess.Popen([sys.executable, "-m", "tasks_support_system_ai.cli", "worker"])
+
+
+@app.command()
+def worker(
+    concurrency: int | None = typer.Option(
+        None, min=1, help="job processes [default: SUPPORT_AI_WORKER_CONCURRENCY or 2]"
+    ),
+) -> None:
+    """Run jobs: from the local folder queue by default, or from SUPPORT_AI_BROKER_URL.
+
+    Start any number of workers on any machines that share the broker, database and object
+    store; a job whose worker dies is picked up by another.
+    """
+    from tasks_support_system_ai.context import build_context
+
+    settings = get_settings()
+    context = build_context(settings)  # migrates the database before any job runs
+    processes = concurrency or settings.worker_concurrency
+    context.jobs.app.worker_main(
+        ["worker", f"--concurrency={processes}", f"--loglevel={settings.log_level}"]
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from functools import partial
 from typing import Any
@@ -206,6 +207,12 @@ def _run_spec(request: ForecastAllRequest) -> RunSpec:
         levels=tuple(sorted(set(request.levels))),
         model=request.model,
     )
+
+
+def run_spec_json(request: ForecastAllRequest) -> dict[str, Any]:
+    """The run's parameters as a job carries them (JSON)."""
+    params: dict[str, Any] = json.loads(json.dumps(asdict(_run_spec(request)), default=str))
+    return params
 
 
 @router.post("/forecast_all", response_model=ForecastRunOut)

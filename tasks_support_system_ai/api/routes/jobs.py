@@ -1,0 +1,60 @@
+"""Jobs: list (newest first), status, result, cancel; whole-tree forecasts as jobs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from tasks_support_system_ai.api.deps import ContextDep
+from tasks_support_system_ai.api.routes.forecasts import run_spec_json
+from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES
+from tasks_support_system_ai.api.schemas.forecasts import ForecastAllRequest
+from tasks_support_system_ai.api.schemas.jobs import JobOut
+from tasks_support_system_ai.errors import ConflictError
+from tasks_support_system_ai.jobs.store import Status
+
+router = APIRouter(prefix="/api", tags=["jobs"], responses=ERROR_RESPONSES)
+
+
+@router.get("/jobs", response_model=list[JobOut])
+def list_jobs(
+    context: ContextDep,
+    kind: str | None = None,
+    status: Status | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> list[JobOut]:
+    """Newest first; ``?limit=5`` is the "last five tasks" view."""
+    records = context.jobs.store.records(kind=kind, status=status, limit=limit)
+    return [JobOut.from_record(r, with_result=False) for r in records]
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut)
+def job_status(context: ContextDep, job_id: str) -> JobOut:
+    """Status, progress, stages (and parts of a split job), error and result."""
+    return JobOut.from_record(context.jobs.store.get(job_id), context.jobs.store.parts(job_id))
+
+
+@router.get("/jobs/{job_id}/result")
+def job_result(context: ContextDep, job_id: str) -> dict[str, object]:
+    """The result summary of a succeeded job (409 while it is not)."""
+    record = context.jobs.store.get(job_id)
+    if record.status != "succeeded" or record.result is None:
+        raise ConflictError(
+            f"Job {job_id} is {record.status}; it has no result",
+            code=f"job_{record.status}",
+            status=record.status,
+        )
+    return record.result
+
+
+@router.post("/jobs/{job_id}/cancel", response_model=JobOut)
+def cancel_job(context: ContextDep, job_id: str) -> JobOut:
+    """Queued jobs are cancelled at once, running ones at their next check (about a batch)."""
+    return JobOut.from_record(context.jobs.cancel(job_id))
+
+
+@router.post("/jobs/forecast_all", response_model=JobOut, status_code=202)
+def forecast_all_job(context: ContextDep, request: ForecastAllRequest) -> JobOut:
+    """Forecast and reconcile every queue in a job (for slow models such as ``auto``)."""
+    return JobOut.from_record(context.jobs.submit("forecast_all", run_spec_json(request)))
