@@ -53,6 +53,9 @@ class Settings(BaseSettings):
         None, description="Celery result store; default: the broker if Redis, else the database"
     )
     worker_concurrency: int = Field(2, ge=1, description="job processes per worker")
+    job_queue: str = Field(
+        "support-ai", description="broker queue; deployments sharing a broker differ"
+    )
     job_visibility_timeout_s: int = Field(
         600, ge=1, description="Redis: an unacknowledged job is redelivered after this long"
     )

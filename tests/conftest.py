@@ -50,6 +50,19 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis server CI provides (jobs' broker and result store in scaled mode)."""
+    import redis
+
+    url = os.environ.get("SUPPORT_AI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        service_unavailable("Redis", error)
+    return url
+
+
+@pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
     """A real S3-compatible HTTP server (moto) on a free loopback port."""
     from moto.server import ThreadedMotoServer

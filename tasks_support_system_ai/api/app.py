@@ -11,7 +11,15 @@ from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai import __version__
 from tasks_support_system_ai.api.errors import install_error_handlers
-from tasks_support_system_ai.api.routes import datasets, forecasts, health, jobs, nlp, queues
+from tasks_support_system_ai.api.routes import (
+    datasets,
+    forecasts,
+    health,
+    jobs,
+    labeling,
+    nlp,
+    queues,
+)
 from tasks_support_system_ai.config import Settings, get_settings
 from tasks_support_system_ai.context import AppContext, build_context
 
@@ -45,6 +53,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         app.include_router(router)
         app.include_router(router, prefix="/ts", include_in_schema=False)
     app.include_router(jobs.router)
+    app.include_router(labeling.router)
     app.include_router(nlp.router)
     app.include_router(nlp.router, prefix="/nlp", include_in_schema=False)
     return app

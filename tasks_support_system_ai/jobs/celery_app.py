@@ -47,14 +47,17 @@ def _options(settings: Settings) -> dict[str, Any]:
         "broker_connection_retry_on_startup": True,
         "worker_hijack_root_logger": False,
         "worker_concurrency": settings.worker_concurrency,
+        "task_default_queue": settings.job_queue,
         "database_create_tables_at_setup": True,
     }
     if broker.startswith("filesystem://"):
-        queue = settings.jobs_dir / "queue"
-        queue.mkdir(parents=True, exist_ok=True)
+        queue, control = settings.jobs_dir / "queue", settings.jobs_dir / "control"
+        for folder in (queue, control):
+            folder.mkdir(parents=True, exist_ok=True)
         options["broker_transport_options"] = {
             "data_folder_in": str(queue),
             "data_folder_out": str(queue),
+            "control_folder": str(control),
             "polling_interval": 0.1,
         }
     else:

@@ -160,10 +160,9 @@ class JobStore:
                     JobPart(job_id=job_id, part=part, status="queued", rows_done=0, attempts=0)
                 )
 
-    def start_part(self, job_id: str, part: int) -> None:
-        self._update_part(
-            job_id, part, status="running", rows_done=0, attempts=JobPart.attempts + 1
-        )
+    def start_part(self, job_id: str, part: int, summary: dict[str, Any]) -> None:
+        values = {"status": "running", "rows_done": 0, "summary": summary}
+        self._update_part(job_id, part, attempts=JobPart.attempts + 1, **values)
 
     def part_progress(self, job_id: str, part: int, rows_done: int) -> None:
         self._update_part(job_id, part, rows_done=rows_done)

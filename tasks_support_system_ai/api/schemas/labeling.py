@@ -1,0 +1,55 @@
+"""Batch-labeling requests (the labeling system's ``create_task`` body)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal, Self
+
+from pydantic import BaseModel, Field, model_validator
+
+
+class SourceSpec(BaseModel):
+    """Where the tickets are: a Parquet file under the data folder, or a SQL table by URL."""
+
+    kind: Literal["parquet", "sql"] = "parquet"
+    file: str | None = Field("demo/large_table.parquet", description="parquet: path in data_dir")
+    url: str | None = Field(None, description="sql: SQLAlchemy URL")
+    table: str | None = Field(None, description="sql: table name")
+    id_column: str = "id"
+    time_column: str = "created_at"
+    text_column: str = "text"
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        if self.kind == "sql" and not (self.url and self.table):
+            raise ValueError("a sql source needs both 'url' and 'table'")
+        if self.kind == "parquet" and not self.file:
+            raise ValueError("a parquet source needs 'file'")
+        return self
+
+
+class RuleIn(BaseModel):
+    keyword: str
+    label: str
+    priority: int = 0
+
+
+class LabelingRequest(BaseModel):
+    """Label with a registered model (``model_id``, "production" allowed) or keyword rules."""
+
+    source: SourceSpec = Field(default_factory=SourceSpec)
+    model_id: str | None = Field(None, examples=["production"])
+    rules: list[RuleIn] | None = Field(
+        None, examples=[[{"keyword": "роуминг", "label": "roaming", "priority": 10}]]
+    )
+    default_label: str = Field("unlabeled", description="rules: label of unmatched tickets")
+    start: datetime | None = Field(None, description="only tickets created at or after this")
+    end: datetime | None = Field(None, description="only tickets created at or before this")
+    parts: int = Field(2, ge=1, le=256, description="time-range parts labeled in parallel")
+    batch_rows: int = Field(50_000, ge=100, le=500_000, description="rows read per batch")
+
+    @model_validator(mode="after")
+    def _one_labeler(self) -> Self:
+        if (self.model_id is None) == (self.rules is None):
+            raise ValueError("give exactly one of 'model_id' and 'rules'")
+        return self
