@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai import __version__
 from tasks_support_system_ai.api.errors import install_error_handlers
+from tasks_support_system_ai.api.fast_predict import FastPredictMiddleware, PredictorLookup
 from tasks_support_system_ai.api.routes import (
     datasets,
     forecasts,
@@ -48,6 +49,12 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         title="Support AI", version=__version__, description=DESCRIPTION, lifespan=lifespan
     )
     install_error_handlers(app)
+
+    def predictor_lookup() -> PredictorLookup | None:
+        loaded: AppContext | None = getattr(app.state, "context", None)
+        return loaded.nlp.loaded_predictor if loaded else None
+
+    app.add_middleware(FastPredictMiddleware, lookup=predictor_lookup)
     app.include_router(health.router)
     for router in (queues.router, datasets.router, forecasts.router):
         app.include_router(router)

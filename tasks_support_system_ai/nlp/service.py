@@ -11,6 +11,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Protocol
 
@@ -21,6 +22,7 @@ from sklearn.pipeline import Pipeline
 
 from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
 from tasks_support_system_ai.forecasting.cache import LRUCache
+from tasks_support_system_ai.nlp.fast import TextPredictor, single_text_predictor
 from tasks_support_system_ai.nlp.training import train_classifier
 from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
 from tasks_support_system_ai.registry.store import Stage
@@ -57,6 +59,18 @@ class TrainingTexts:
         return frame, f"{self.path.name}@{hashlib.sha256(raw).hexdigest()[:12]}"
 
 
+@dataclass(frozen=True)
+class ServedModel:
+    """A loaded pipeline and its exact single-text fast path."""
+
+    pipeline: Pipeline
+    predict_one: TextPredictor
+
+    @classmethod
+    def of(cls, pipeline: Pipeline) -> ServedModel:
+        return cls(pipeline, single_text_predictor(pipeline))
+
+
 class NLPService:
     def __init__(
         self, registry: ModelRegistry, texts: TrainingTexts, jobs: Jobs, cache_size: int = 8
@@ -64,7 +78,7 @@ class NLPService:
         self.registry = registry
         self.texts = texts
         self.jobs = jobs
-        self.serving: LRUCache[str, Pipeline] = LRUCache(cache_size)
+        self.serving: LRUCache[str, ServedModel] = LRUCache(cache_size)
         self._production: tuple[float, str | None] = (float("-inf"), None)
 
     def fit(self, model: str, config: dict[str, Any], *, wait: bool = False) -> ModelRecord:
@@ -120,9 +134,22 @@ class NLPService:
 
     def pipeline(self, model_id: str) -> Pipeline:
         """The loaded pipeline; loaded from the registry on first use and kept in memory."""
+        return self._served(model_id).pipeline
+
+    def _served(self, model_id: str) -> ServedModel:
         resolved = self.resolve(model_id)
-        loaded, _ = self.serving.get_or_compute(resolved, lambda: self.registry.load(resolved))
+        loaded, _ = self.serving.get_or_compute(
+            resolved, lambda: ServedModel.of(self.registry.load(resolved))
+        )
         return loaded
+
+    def loaded_predictor(self, model_id: str) -> TextPredictor | None:
+        """The single-text predictor if the model is already in memory (never loads or waits)."""
+        try:
+            served = self.serving.get(self.resolve(model_id))
+        except NotFoundError:
+            return None
+        return served.predict_one if served else None
 
     def promote(self, model_id: str, stage: Stage) -> ModelRecord:
         """Load first, then switch: requests never wait for a load after a promotion."""
@@ -137,7 +164,10 @@ class NLPService:
 
     def predict(self, model_id: str, texts: Sequence[str]) -> list[str]:
         check_texts(texts)
-        return [str(label) for label in self.pipeline(model_id).predict(list(texts))]
+        served = self._served(model_id)
+        if len(texts) == 1:
+            return [served.predict_one(texts[0])]
+        return [str(label) for label in served.pipeline.predict(list(texts))]
 
     def predict_scores(
         self, model_id: str, texts: Sequence[str]

@@ -82,6 +82,23 @@ def test_predict_single_batch_and_scores(client: TestClient, model_id: str) -> N
     assert scores["classes"][max(range(10), key=scores["scores"][0].__getitem__)] == label
 
 
+def test_fast_path_answers_like_the_full_route(client: TestClient, model_id: str) -> None:
+    """A loaded model is served by the lean ASGI path; its answers match the batch route."""
+    client.post(f"/api/models/{model_id}/load")
+    texts = ["Не работает интернет дома", "Списали деньги дважды", "Роуминг в Турции"]
+    fast = [client.post("/api/predict_nlp", json={"id": model_id, "text": t}) for t in texts]
+    assert all(r.headers["content-type"] == "application/json" for r in fast)
+    batch = client.post("/api/predict_nlp_batch", json={"id": model_id, "texts": texts}).json()
+    assert [r.json() for r in fast] == batch["labels"]
+    missing_text = client.post("/api/predict_nlp", json={"id": model_id})
+    assert missing_text.status_code == 422
+    assert missing_text.json()["status"] == "error"
+    not_json = client.post(
+        "/api/predict_nlp", content=b"{", headers={"content-type": "application/json"}
+    )
+    assert not_json.status_code == 422
+
+
 def test_predict_csv_streams_scored_rows(client: TestClient, model_id: str) -> None:
     content = "ticket,text\n1,Списали деньги дважды за один месяц\n2,Роуминг в Турции не работает\n"
     response = client.post(

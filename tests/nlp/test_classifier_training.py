@@ -97,3 +97,33 @@ def test_model_vocabulary_holds_no_personal_data(
     surnames = planted - {"заявка", "договор"}
     leaked = {w for w in surnames if w in words and w[0].isalpha() and w.isalpha()}
     assert len(leaked) <= 0.02 * len(surnames)  # common words that are also names may remain
+
+
+@pytest.mark.parametrize("model", ["logistic", "linear_svc"])
+def test_single_text_fast_path_gives_the_pipelines_labels(
+    tickets: pd.DataFrame, logistic: TrainedClassifier, model: str
+) -> None:
+    from sklearn.base import clone
+    from sklearn.svm import LinearSVC
+
+    from tasks_support_system_ai.nlp.fast import LinearTextModel, single_text_predictor
+
+    pipeline = logistic.pipeline
+    if model == "linear_svc":
+        pipeline = (
+            clone(pipeline).set_params(clf=LinearSVC()).fit(tickets["full"], tickets["topic"])
+        )
+    assert LinearTextModel.supports(pipeline)
+    predict_one = single_text_predictor(pipeline)
+    texts = [*tickets["full"].head(1500), "", "!!!", "совершенно новые слова"]
+    expected = pipeline.predict(texts).astype(str).tolist()
+    assert [predict_one(text) for text in texts] == expected
+
+
+def test_other_pipelines_fall_back_to_predict(tickets: pd.DataFrame) -> None:
+    from tasks_support_system_ai.nlp.fast import LinearTextModel, single_text_predictor
+
+    svm = train_classifier(tickets["full"].head(600), tickets["topic"].head(600), "svm", {})
+    assert not LinearTextModel.supports(svm.pipeline)  # calibrated: probabilities, not weights
+    text = tickets["full"].iloc[0]
+    assert single_text_predictor(svm.pipeline)(text) == str(svm.pipeline.predict([text])[0])
