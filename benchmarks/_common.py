@@ -41,12 +41,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes], float]:
-    """Start the API (one uvicorn worker); returns the process and seconds until /ready."""
+def start_server(
+    env: dict[str, str], port: int, workers: int = 1
+) -> tuple[subprocess.Popen[bytes], float]:
+    """Start the API (uvicorn); returns the process and seconds until /ready."""
     command = [
         sys.executable, "-m", "uvicorn", "--factory", "--port", str(port),
-        "--timeout-keep-alive", "300", "--log-level", "warning",
-        "tasks_support_system_ai.api.app:create_app",
+        "--timeout-keep-alive", "300", "--log-level", "warning", "--no-access-log",
+        "--workers", str(workers), "tasks_support_system_ai.api.app:create_app",
     ]  # fmt: skip
     env = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", **env}  # as `support-ai serve`
     started = time.perf_counter()
@@ -60,6 +62,11 @@ def start_server(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes
         if process.poll() is not None:
             raise SystemExit("server exited during start-up")
         time.sleep(0.02)
+
+
+def environ_for(data_dir: Path) -> dict[str, str]:
+    """This process's environment, pointing the service at ``data_dir``."""
+    return {**os.environ, "SUPPORT_AI_DATA_DIR": str(data_dir)}
 
 
 def machine() -> str:

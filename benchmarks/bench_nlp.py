@@ -1,20 +1,23 @@
 """Ticket-classifier benchmarks on the synthetic demo texts.
 
-(a) fit time and held-out macro-F1 per model and text normaliser (same stratified split).
-(The load test of POST /api/predict_nlp against Flask + gunicorn and CSV throughput are still to
-come; see issue 4.)
+(a) fit time and held-out macro-F1 per model and text normaliser (same stratified split);
+(b) POST /api/predict_nlp under wrk load vs Flask + gunicorn (see nlp_serving.py);
+(c) CSV scoring throughput and peak RSS on a 1,000,000-row CSV (see nlp_csv.py).
 
-    python benchmarks/bench_nlp.py [--data-dir data]
+    python benchmarks/bench_nlp.py [--data-dir data] [--only fit,serving,csv]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 
 import pandas as pd
-from _common import save_result
+from _common import demo_context, save_result
+from nlp_csv import csv_scoring
+from nlp_serving import serving
 from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 
@@ -31,8 +34,27 @@ CASES = [
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    parser.add_argument("--only", default="fit,serving,csv", help="comma-separated parts")
+    parser.add_argument("--seconds", type=int, default=20, help="wrk duration per run")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections")
+    parser.add_argument("--csv-rows", type=int, default=1_000_000)
     args = parser.parse_args()
-    frame = pd.read_parquet(args.data_dir / "demo" / "ticket_texts.parquet")
+    parts, result = args.only.split(","), {}
+    if "fit" in parts:
+        result["fit"] = fit_benchmark(args.data_dir)
+    if parts != ["fit"]:
+        context = demo_context(args.data_dir)
+        if "serving" in parts:
+            result["serving"] = serving(context, args.data_dir, args.seconds, args.connections)
+            print(json.dumps(result["serving"], indent=1), flush=True)
+        if "csv" in parts:
+            result["csv"] = csv_scoring(context, args.data_dir, args.csv_rows)
+            print(json.dumps(result["csv"], indent=1), flush=True)
+    print("saved", save_result("nlp", result))
+
+
+def fit_benchmark(data_dir: Path) -> list[dict[str, object]]:
+    frame = pd.read_parquet(data_dir / "demo" / "ticket_texts.parquet")
     texts = (frame["subject"] + " " + frame["text"]).tolist()
     x_train, x_test, y_train, y_test = train_test_split(
         texts, frame["topic"].tolist(), test_size=0.2, stratify=frame["topic"], random_state=42
@@ -53,7 +75,7 @@ def main() -> None:
             "predict_texts_per_s": round(len(x_test) / predict_s),
         })  # fmt: skip
         print(rows[-1], flush=True)
-    save_result("nlp", {"fit": rows})
+    return rows
 
 
 if __name__ == "__main__":

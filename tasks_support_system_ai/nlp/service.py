@@ -22,6 +22,7 @@ from sklearn.pipeline import Pipeline
 
 from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
 from tasks_support_system_ai.forecasting.cache import LRUCache
+from tasks_support_system_ai.nlp.batch import predict_distinct
 from tasks_support_system_ai.nlp.fast import TextPredictor, single_text_predictor
 from tasks_support_system_ai.nlp.training import train_classifier
 from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
@@ -168,6 +169,10 @@ class NLPService:
         if len(texts) == 1:
             return [served.predict_one(texts[0])]
         return [str(label) for label in served.pipeline.predict(list(texts))]
+
+    def predict_many(self, model_id: str, texts: Sequence[str]) -> list[str]:
+        """Labels of a large batch (CSV chunks); rows may be empty, no single-text path."""
+        return [str(label) for label in predict_distinct(self.pipeline(model_id), texts)]
 
     def predict_scores(
         self, model_id: str, texts: Sequence[str]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import pandas as pd
 from fastapi import APIRouter, File, Form, UploadFile
@@ -31,6 +33,7 @@ from tasks_support_system_ai.registry.store import Stage
 
 router = APIRouter(prefix="/api", tags=["nlp"], responses=ERROR_RESPONSES)
 CSV_CHUNK_ROWS = 50_000
+UTF8_BLOCK = 1 << 20
 
 
 @router.post("/fit_nlp", response_model=str)
@@ -83,33 +86,45 @@ async def predict_nlp_csv(
     id: Annotated[str, Form(description="model id")],
     text_column: Annotated[str, Form()] = "text",
 ) -> StreamingResponse:
-    """The uploaded CSV with a ``prediction`` column, scored and streamed in chunks."""
+    """The uploaded CSV with a ``prediction`` column, scored and streamed in chunks.
+
+    The upload is spooled to disk by the server and read in chunks of 50,000 rows, so memory
+    stays flat whatever the file size; encoding and the text column are checked before the
+    first byte of the answer, so every problem is a clear 4xx.
+    """
     limit = context.settings.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
+    if (file.size or 0) > limit:
         raise PayloadTooLargeError(f"File is larger than the {limit / 2**20:.0f} MB limit")
     await run_in_threadpool(context.nlp.pipeline, id)  # unknown/not-ready model → 4xx now
-    first = _read_chunks(data, text_column)
-    chunk = next(first)  # validates encoding and the column before streaming starts
+    await run_in_threadpool(_check_utf8, file.file)
+    chunks = _read_chunks(file.file, text_column)
+    first = await run_in_threadpool(next, chunks)
     return StreamingResponse(
-        _score_chunks(context.nlp, id, chunk, first, text_column),
+        _score_chunks(context.nlp, id, first, chunks, text_column),
         media_type="text/csv",
         headers={"Content-Disposition": "attachment; filename=predictions.csv"},
     )
 
 
-def _read_chunks(data: bytes, column: str) -> Iterator[pd.DataFrame]:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InvalidInputError(
-            f"The CSV is not UTF-8 (byte {error.start} is invalid)", code="not_utf8"
-        ) from None
-    if not data.strip():
+def _check_utf8(stream: BinaryIO) -> None:
+    """One streaming pass over the upload; rewinds it for the CSV reader."""
+    decoder, offset = codecs.getincrementaldecoder("utf-8")(), 0
+    while block := stream.read(UTF8_BLOCK):
+        try:
+            decoder.decode(block)
+        except UnicodeDecodeError as error:
+            raise InvalidInputError(
+                f"The CSV is not UTF-8 (byte {offset + error.start} is invalid)", code="not_utf8"
+            ) from None
+        offset += len(block)
+    stream.seek(0)
+    if offset == 0 or not stream.read(UTF8_BLOCK).strip():
         raise InvalidInputError("The CSV file is empty", code="empty_file")
-    reader = pd.read_csv(
-        io.BytesIO(data), dtype=str, chunksize=CSV_CHUNK_ROWS, keep_default_na=False
-    )
+    stream.seek(0)
+
+
+def _read_chunks(stream: BinaryIO, column: str) -> Iterator[pd.DataFrame]:
+    reader = pd.read_csv(stream, dtype=str, chunksize=CSV_CHUNK_ROWS, keep_default_na=False)
     for chunk in reader:
         if column not in chunk.columns:
             raise InvalidInputError(
@@ -123,10 +138,9 @@ def _read_chunks(data: bytes, column: str) -> Iterator[pd.DataFrame]:
 def _score_chunks(
     nlp: NLPService, model_id: str, first: pd.DataFrame, rest: Iterator[pd.DataFrame], column: str
 ) -> Iterator[str]:
-    pipeline = nlp.pipeline(model_id)
     header = True
-    for chunk in (first, *rest):
-        chunk["prediction"] = pipeline.predict(chunk[column].tolist())
+    for chunk in itertools.chain([first], rest):  # lazily: one chunk in memory at a time
+        chunk["prediction"] = nlp.predict_many(model_id, chunk[column].tolist())
         buffer = io.StringIO()
         chunk.to_csv(buffer, index=False, header=header, quoting=csv.QUOTE_MINIMAL)
         header = False

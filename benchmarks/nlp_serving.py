@@ -1,0 +1,151 @@
+"""(b) POST /api/predict_nlp under load from wrk, against Flask + gunicorn serving the same model.
+
+Both servers get 2 worker processes on this 2-core machine; wrk runs as a separate process on
+the same cores, cycling through 500 demo ticket texts. The "empty endpoint" is GET /health of
+the same server: the ceiling any route of that server could reach.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pandas as pd
+from _common import environ_for, free_port, start_server
+
+LUA_TEMPLATE = """
+local bodies = {%s}
+local i = 0
+request = function()
+  i = i %% #bodies + 1
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, bodies[i])
+end
+"""
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def bench_model(context: Any) -> str:
+    """Train the benchmark classifier once (logistic, C=10) and make it production."""
+    from tasks_support_system_ai.nlp.service import CLASSIFIER
+
+    production = context.registry.production(CLASSIFIER)
+    if production is None:
+        record = context.registry.create(CLASSIFIER, "nlp_classifier", {"model": "logistic"})
+        context.nlp.train(record.id, "logistic", {"C": 10, "solver": "lbfgs"})
+        production = context.nlp.promote(record.id, "production")
+    return str(production.id)
+
+
+def lua_script(texts: list[str], model_id: str, folder: Path) -> Path:
+    bodies = [json.dumps({"id": model_id, "text": t}, ensure_ascii=False) for t in texts]
+    path = folder / "predict.lua"
+    path.write_text(LUA_TEMPLATE % ",".join(f"[==[{b}]==]" for b in bodies), encoding="utf-8")
+    return path
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict[str, float]:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", str(script)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in output or "Socket errors" in output:
+        raise SystemExit(f"wrk saw errors:\n{output}")
+    return {
+        "rps": round(float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])),  # type: ignore[index]
+        "p50_ms": _latency(output, "50%"),
+        "p99_ms": _latency(output, "99%"),
+    }
+
+
+def _latency(output: str, label: str) -> float:
+    value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", output).groups()  # type: ignore[union-attr]
+    return round(float(value) * UNITS[unit], 3)
+
+
+def warm_up(port: int, texts: list[str], model_id: str) -> None:
+    """Every worker process loads the model on its first request (the slow path)."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        for text in texts * 2:
+            response = client.post("/api/predict_nlp", json={"id": model_id, "text": text})
+            response.raise_for_status()
+
+
+def start_flask(artifact: Path, port: int) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
+        "--chdir", str(Path(__file__).parent), "--log-level", "warning", "flask_baseline:app",
+    ]  # fmt: skip
+    env = {"SUPPORT_AI_BENCH_MODEL": str(artifact), "OMP_NUM_THREADS": "1"}
+    process = subprocess.Popen(command, env={**os.environ, **env})
+    for _ in range(600):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise SystemExit("gunicorn did not start")
+
+
+def serving(context: Any, data_dir: Path, seconds: int, connections: int) -> dict[str, Any]:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    model_id = bench_model(context)
+    frame = pd.read_parquet(data_dir / "demo" / "ticket_texts.parquet")
+    texts = (frame["subject"] + " " + frame["text"]).head(500).tolist()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        script = lua_script(texts, model_id, folder)
+        artifact = folder / "model.skops"
+        artifact.write_bytes(context.objects.get_bytes(context.registry.get(model_id).artifact_key))
+        results = {
+            "ours": _measure_ours(data_dir, texts, model_id, script, seconds, connections),
+            "flask": _measure_flask(artifact, texts, model_id, script, seconds, connections),
+        }
+    ours, flask = results["ours"], results["flask"]
+    results["ratio_vs_flask"] = round(ours["predict"]["rps"] / flask["predict"]["rps"], 2)
+    results["share_of_empty_ceiling"] = round(ours["predict"]["rps"] / ours["empty"]["rps"], 2)
+    results["setup"] = {"connections": connections, "seconds": seconds, "workers": 2}
+    return results
+
+
+def _measure_ours(
+    data_dir: Path, texts: list[str], model_id: str, script: Path, seconds: int, connections: int
+) -> dict[str, Any]:
+    port = free_port()
+    server, _ = start_server(environ_for(data_dir), port, workers=2)
+    try:
+        warm_up(port, texts, model_id)
+        base = f"http://127.0.0.1:{port}"
+        return {
+            "predict": wrk(f"{base}/api/predict_nlp", seconds, connections, script),
+            "empty": wrk(f"{base}/health", seconds, connections),
+        }
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _measure_flask(
+    artifact: Path, texts: list[str], model_id: str, script: Path, seconds: int, connections: int
+) -> dict[str, Any]:
+    port = free_port()
+    server = start_flask(artifact, port)
+    try:
+        warm_up(port, texts[:50], model_id)
+        base = f"http://127.0.0.1:{port}"
+        return {
+            "predict": wrk(f"{base}/api/predict_nlp", seconds, connections, script),
+            "empty": wrk(f"{base}/health", seconds, connections),
+        }
+    finally:
+        server.terminate()
+        server.wait()
