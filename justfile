@@ -50,6 +50,14 @@ bench-queues *args:
 bench-forecast *args:
     {{venv}}/python benchmarks/bench_forecast.py {{args}}
 
-# Ticket classifiers: fit time and macro-F1 per model on the demo texts
+# Ticket classifiers: fit time and macro-F1, predict_nlp under load vs Flask+gunicorn, 1M-row CSV
 bench-nlp *args:
     {{venv}}/python benchmarks/bench_nlp.py {{args}}
+
+# Batch-label the 2,376,186-row demo table as a job: embedded and with Redis workers
+bench-labeling *args:
+    {{venv}}/python benchmarks/bench_labeling.py {{args}}
+
+# Run a job worker (embedded folder queue, or SUPPORT_AI_BROKER_URL)
+worker *args:
+    {{venv}}/support-ai worker {{args}}

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: LogLevel = "INFO"
+    access_log: bool = Field(False, description="log every request (nginx in front logs them)")
     max_upload_mb: float = Field(200.0, gt=0, description="uploads above this are rejected")
     demo_seed: int = 42
     forecast_cache_size: int = Field(512, ge=1, description="fitted models kept in memory")

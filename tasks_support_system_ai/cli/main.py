@@ -56,6 +56,7 @@ def serve(
             port=port or settings.port,
             workers=workers,
             log_level=settings.log_level.lower(),
+            access_log=settings.access_log,
         )
     finally:
         if job_worker is not None:

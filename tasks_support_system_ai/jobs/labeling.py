@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from tasks_support_system_ai.context import AppContext
 
 LABEL_SHARE: Final = 90.0  # % of job progress the label stage stands for
+REQUEST_DEFAULTS: Final = {"default_label": "unlabeled", "parts": 2, "batch_rows": 50_000}
 
 
 def staging_prefix(job_id: str) -> str:
@@ -51,7 +52,7 @@ def results_key(job_id: str) -> str:
 
 def submit(context: AppContext, request: dict[str, Any]) -> JobRecord:
     """Validate the request fully (source readable, labeler usable), plan parts, queue it."""
-    params = dict(request)
+    params = {**REQUEST_DEFAULTS, **request}
     if params.get("model_id"):
         params["model_id"] = context.nlp.resolve(params["model_id"])
         context.nlp.pipeline(params["model_id"])  # unknown or unfinished model → 4xx now
