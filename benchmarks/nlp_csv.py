@@ -73,13 +73,16 @@ def csv_scoring(context: Any, data_dir: Path, rows: int) -> dict[str, Any]:
 def _post(port: int, path: Path, model_id: str) -> int:
     """Upload and read the streamed answer; returns the number of scored rows."""
     lines = 0
-    with path.open("rb") as upload, httpx.stream(
-        "POST",
-        f"http://127.0.0.1:{port}/api/predict_nlp_csv",
-        files={"file": ("tickets.csv", upload, "text/csv")},
-        data={"id": model_id},
-        timeout=3600,
-    ) as response:
+    with (
+        path.open("rb") as upload,
+        httpx.stream(
+            "POST",
+            f"http://127.0.0.1:{port}/api/predict_nlp_csv",
+            files={"file": ("tickets.csv", upload, "text/csv")},
+            data={"id": model_id},
+            timeout=3600,
+        ) as response,
+    ):
         response.raise_for_status()
         for chunk in response.iter_bytes():
             lines += chunk.count(b"\n")

@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -106,9 +108,15 @@ def serving(context: Any, data_dir: Path, seconds: int, connections: int) -> dic
         script = lua_script(texts, model_id, folder)
         artifact = folder / "model.skops"
         artifact.write_bytes(context.objects.get_bytes(context.registry.get(model_id).artifact_key))
+        load = Load(seconds, connections, script)
         results = {
-            "ours": _measure_ours(data_dir, texts, model_id, script, seconds, connections),
-            "flask": _measure_flask(artifact, texts, model_id, script, seconds, connections),
+            "ours": _measure(
+                lambda port: start_server(environ_for(data_dir), port, workers=2)[0],
+                texts,
+                model_id,
+                load,
+            ),
+            "flask": _measure(lambda port: start_flask(artifact, port), texts, model_id, load),
         }
     ours, flask = results["ours"], results["flask"]
     results["ratio_vs_flask"] = round(ours["predict"]["rps"] / flask["predict"]["rps"], 2)
@@ -117,34 +125,25 @@ def serving(context: Any, data_dir: Path, seconds: int, connections: int) -> dic
     return results
 
 
-def _measure_ours(
-    data_dir: Path, texts: list[str], model_id: str, script: Path, seconds: int, connections: int
+@dataclass(frozen=True)
+class Load:
+    seconds: int
+    connections: int
+    script: Path
+
+
+def _measure(
+    start: Callable[[int], subprocess.Popen[bytes]], texts: list[str], model_id: str, load: Load
 ) -> dict[str, Any]:
+    """Start a server, warm it up, then wrk the predict route and the empty endpoint."""
     port = free_port()
-    server, _ = start_server(environ_for(data_dir), port, workers=2)
+    server = start(port)
     try:
         warm_up(port, texts, model_id)
         base = f"http://127.0.0.1:{port}"
         return {
-            "predict": wrk(f"{base}/api/predict_nlp", seconds, connections, script),
-            "empty": wrk(f"{base}/health", seconds, connections),
-        }
-    finally:
-        server.terminate()
-        server.wait()
-
-
-def _measure_flask(
-    artifact: Path, texts: list[str], model_id: str, script: Path, seconds: int, connections: int
-) -> dict[str, Any]:
-    port = free_port()
-    server = start_flask(artifact, port)
-    try:
-        warm_up(port, texts[:50], model_id)
-        base = f"http://127.0.0.1:{port}"
-        return {
-            "predict": wrk(f"{base}/api/predict_nlp", seconds, connections, script),
-            "empty": wrk(f"{base}/health", seconds, connections),
+            "predict": wrk(f"{base}/api/predict_nlp", load.seconds, load.connections, load.script),
+            "empty": wrk(f"{base}/health", load.seconds, load.connections),
         }
     finally:
         server.terminate()
