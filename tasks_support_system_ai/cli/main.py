@@ -11,6 +11,7 @@ import typer
 from tasks_support_system_ai.cli import data, forecast, sync
 from tasks_support_system_ai.config import get_settings
 
+WORKER_STOP_S = 10
 app = typer.Typer(help="Support AI: queue-load analytics and forecasting.", no_args_is_help=True)
 app.add_typer(data.app, name="data")
 app.add_typer(forecast.app, name="forecast")
@@ -60,13 +61,22 @@ def serve(
         )
     finally:
         if job_worker is not None:
-            job_worker.terminate()
-            job_worker.wait(timeout=30)
+            _stop(job_worker)
 
 
 def _start_worker_process() -> subprocess.Popen[bytes]:
     """``support-ai worker`` as a child process, stopped with the API."""
     return subprocess.Popen([sys.executable, "-m", "tasks_support_system_ai.cli", "worker"])
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Warm shutdown first (running tasks finish or go back to the queue), then kill."""
+    process.terminate()
+    try:
+        process.wait(timeout=WORKER_STOP_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @app.command()

@@ -1,4 +1,5 @@
-"""``support-ai serve`` on a fresh data dir: generates demo data, serves it over real HTTP.
+"""``support-ai serve`` on a fresh data dir: generates demo data, serves it over real HTTP,
+and runs jobs on the worker process it starts (the README's quick start, end to end).
 
 Answers are checked against a brute-force pandas computation on the generated files.
 """
@@ -46,6 +47,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Cli
         client.close()
         process.terminate()
         process.wait(timeout=30)
+    assert not list(Path.cwd().glob("control")), "the embedded broker wrote outside data_dir"
 
 
 def _brute_force_daily(data_dir: Path, queue_id: int) -> pd.Series:
@@ -94,3 +96,17 @@ def test_served_openapi_and_legacy_alias(served: tuple[httpx.Client, Path]) -> N
     for path in ("/api/historical", "/api/queue_stats", "/api/upload_data", "/api/data-status"):
         assert path in paths
     assert client.get("/ts/api/data-status").json()["status"] is True
+
+
+def test_jobs_run_on_the_started_worker(served: tuple[httpx.Client, Path]) -> None:
+    """Training and batch labeling go through the embedded broker to the worker process."""
+    client, _ = served
+    body = {"model": "logistic", "config": {"C": 10}, "wait": True}
+    model_id = client.post("/api/fit_nlp", json=body, timeout=300).json()
+    assert client.get(f"/api/statistics/{model_id}").json()["macro_avg"]["f1_score"] >= 0.85
+    fits = client.get("/api/jobs", params={"kind": "nlp_fit"}).json()
+    assert fits[0]["status"] == "succeeded"
+    assert fits[0]["params"]["model_id"] == model_id
+    texts = ["Роуминг не работает", "Верните деньги"]
+    labels = client.post("/api/predict_nlp_batch", json={"id": model_id, "texts": texts})
+    assert labels.status_code == 200
