@@ -7,14 +7,47 @@ stay plain, picklable parameter holders.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeVar
 
 import pymorphy3
 import snowballstemmer
 
 CACHE_SIZE: Final = 200_000
 _NAME_GRAMMEMES: Final = frozenset({"Name", "Surn", "Patr"})
+MEMO_KEY_MAX: Final = 64
+V = TypeVar("V")
+
+
+class Memo(dict[str, V]):
+    """A dict that fills itself from ``compute`` and empties itself when full.
+
+    Hot loops look words up by plain subscription (or ``map(memo.__getitem__, ...)``),
+    which stays a C-level dict hit; an ``lru_cache``d function pays a Python call
+    per word.  Emptying at ``maxsize`` keeps memory bounded with no per-hit cost;
+    keys longer than ``MEMO_KEY_MAX`` (URLs, pasted logs) are computed but not
+    stored, as they rarely repeat and would dominate the memory.
+    """
+
+    def __init__(self, compute: Callable[[str], V], maxsize: int = CACHE_SIZE) -> None:
+        super().__init__()
+        self.compute = compute
+        self.maxsize = maxsize
+        _MEMOS[id(self)] = self
+
+    def __missing__(self, key: str) -> V:
+        value = self.compute(key)
+        if len(key) <= MEMO_KEY_MAX:
+            if len(self) >= self.maxsize:
+                self.clear()
+            self[key] = value
+        return value
+
+
+_MEMOS: weakref.WeakValueDictionary[int, Memo[Any]] = weakref.WeakValueDictionary()
+"""Every live memo, so ``clear_caches`` can empty them without keeping them alive."""
 
 
 class CacheStats(NamedTuple):
@@ -72,6 +105,8 @@ def stem_cache_stats() -> CacheStats:
 
 def clear_caches() -> None:
     """Forget memoised words (for measurements and memory-bound jobs)."""
+    for memo in list(_MEMOS.values()):
+        memo.clear()
     lemma.cache_clear()
     stem.cache_clear()
     is_name_part.cache_clear()

@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_pipeline
 
-from tasks_support_system_ai.nlp.morph import lemma_cache_stats
+from tasks_support_system_ai.nlp.morph import MEMO_KEY_MAX, Memo, clear_caches, lemma_cache_stats
 from tasks_support_system_ai.nlp.preprocess import Preprocessor
 from tasks_support_system_ai.nlp.text import detect_language, normalise
 
@@ -42,6 +42,17 @@ def test_lemma_cache_is_hit_on_repeated_words() -> None:
     Preprocessor().transform([RU] * 20)
     after = lemma_cache_stats()
     assert after.hits - before.hits >= 19 * 6
+
+
+def test_memo_stays_bounded_and_clears() -> None:
+    memo = Memo(str.upper, maxsize=2)
+    assert [memo[w] for w in "abc"] == ["A", "B", "C"]
+    assert list(memo) == ["c"]  # emptied when full
+    long = "x" * (MEMO_KEY_MAX + 1)
+    assert memo[long] == long.upper()
+    assert long not in memo
+    clear_caches()
+    assert not memo
 
 
 def test_pii_becomes_tokens() -> None:
