@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
 from tasks_support_system_ai.labeling.rules import KeywordRules
+from tasks_support_system_ai.nlp.batch import has_prep_step, predict_distinct, predict_prepared
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline  # only for types: importing sklearn costs ~90 MB RSS
@@ -62,42 +63,26 @@ class ModelLabeler:
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        steps: list[tuple[str, Any]] = list(getattr(pipeline, "steps", []))
-        self._split = len(steps) > 1 and steps[0][0] == "prep"
+        self._split = has_prep_step(pipeline)
 
     @property
     def default_label(self) -> None:
         return None
 
     def label(self, texts: Sequence[str]) -> NDArray[np.str_]:
-        if len(texts) == 0:
-            return np.array([], dtype=str)
-        if not self._split:
-            return np.asarray(self.pipeline.predict(list(texts))).astype(str)
-        return self._predict_distinct(self.pipeline[0].transform(list(texts)))
+        return predict_distinct(self.pipeline, texts)
 
     def label_arrow(self, texts: pa.Array | pa.ChunkedArray) -> NDArray[np.str_]:
         """Python strings are made ``PREP_ROWS`` at a time and dropped once preprocessed, so a
         batch's raw texts never all exist as Python objects (they are ~2x their Arrow size)."""
-        if len(texts) == 0:
-            return np.array([], dtype=str)
         pieces = (p.fill_null("").to_pylist() for p in _slices(texts, PREP_ROWS))
         if not self._split:
-            return np.concatenate(
-                [np.asarray(self.pipeline.predict(p)).astype(str) for p in pieces]
-            )
+            labels = [predict_distinct(self.pipeline, piece) for piece in pieces]
+            return np.concatenate(labels) if labels else np.array([], dtype=str)
         prepared: list[str] = []
         for piece in pieces:
             prepared.extend(self.pipeline[0].transform(piece))
-        return self._predict_distinct(prepared)
-
-    def _predict_distinct(self, prepared: list[str]) -> NDArray[np.str_]:
-        distinct: dict[str, int] = {}
-        inverse = np.fromiter(
-            (distinct.setdefault(p, len(distinct)) for p in prepared), np.intp, len(prepared)
-        )
-        predicted = np.asarray(self.pipeline[1:].predict(list(distinct))).astype(str)
-        return predicted[inverse]
+        return predict_prepared(self.pipeline, prepared)
 
 
 def _slices(texts: pa.Array | pa.ChunkedArray, rows: int) -> Iterator[pa.Array]:

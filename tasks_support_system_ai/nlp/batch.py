@@ -14,15 +14,25 @@ import numpy as np
 from numpy.typing import NDArray
 
 
+def has_prep_step(pipeline: Any) -> bool:
+    """True for our pipelines: raw text → ``"prep"`` (Preprocessor) → the rest."""
+    steps: list[tuple[str, Any]] = list(getattr(pipeline, "steps", []))
+    return len(steps) > 1 and steps[0][0] == "prep"
+
+
 def predict_distinct(pipeline: Any, texts: Sequence[str]) -> NDArray[np.str_]:
     """``pipeline.predict(texts)`` as strings; exact, whatever the pipeline."""
     if len(texts) == 0:
         return np.array([], dtype=str)
-    texts = list(texts)
-    steps: list[tuple[str, Any]] = list(getattr(pipeline, "steps", []))
-    if len(steps) < 2 or steps[0][0] != "prep":
-        return np.asarray(pipeline.predict(texts)).astype(str)
-    prepared: list[str] = pipeline[0].transform(texts)
+    if not has_prep_step(pipeline):
+        return np.asarray(pipeline.predict(list(texts))).astype(str)
+    return predict_prepared(pipeline, pipeline[0].transform(list(texts)))
+
+
+def predict_prepared(pipeline: Any, prepared: list[str]) -> NDArray[np.str_]:
+    """Labels of texts already through the pipeline's ``prep`` step, each distinct one once."""
+    if not prepared:
+        return np.array([], dtype=str)
     distinct: dict[str, int] = {}
     inverse = np.fromiter(
         (distinct.setdefault(p, len(distinct)) for p in prepared), np.intp, len(prepared)
