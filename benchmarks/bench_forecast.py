@@ -111,6 +111,12 @@ def sample_queues(data: LoadedData, n: int, seed: int = 0) -> list[int]:
     return sorted(int(q) for q in rng.choice(ids, size=min(n, ids.size), replace=False))
 
 
+def _keep(made: list[Any], factory: Any) -> Any:
+    model = factory()
+    made.append(model)
+    return model
+
+
 def part_c(data: LoadedData, queues: list[int], windows: int, horizon: int) -> dict[str, Any]:
     factories = {name: partial(make_model, name) for name in ACCURACY_MODELS}
     factories["statsforecast AutoETS"] = StatsforecastAutoETS
@@ -118,12 +124,20 @@ def part_c(data: LoadedData, queues: list[int], windows: int, horizon: int) -> d
     for name, factory in factories.items():
         started = time.perf_counter()
         scores, failures = [], 0
+        made: list[Any] = []  # the models one queue's backtest built, to count auto's choices
+        chosen: list[str] = []
         for queue in queues:
             series = queue_history(data.load, queue, Granularity.DAILY, None)
             try:
-                scores.append(backtest(factory, series, horizon=horizon, windows=windows).metrics)
+                scores.append(
+                    backtest(
+                        partial(_keep, made, factory), series, horizon=horizon, windows=windows
+                    ).metrics
+                )
             except Exception:  # a model that cannot fit a queue is counted, not fatal
                 failures += 1
+            chosen += [m.chosen for m in made if getattr(m, "chosen", None) is not None]
+            made.clear()
         finite = lambda xs: [x for x in xs if np.isfinite(x)]  # noqa: E731
         table[name] = {
             "mase_mean": float(np.mean(finite([s.mase for s in scores]))),
@@ -135,6 +149,8 @@ def part_c(data: LoadedData, queues: list[int], windows: int, horizon: int) -> d
             "failures": failures,
             "seconds": time.perf_counter() - started,
         }
+        if chosen:  # auto: how often each candidate was refitted (per queue and window)
+            table[name]["chosen"] = {c: chosen.count(c) for c in sorted(set(chosen))}
         print(name, table[name], flush=True)
     return table
 
