@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import subprocess
 import sys
 
@@ -49,6 +50,9 @@ def serve(
         )
     context.close()
     job_worker = _start_worker_process() if with_worker else None
+    # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through Python (not the
+    # default handler) lets the ``finally`` below stop the worker instead of orphaning it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         uvicorn.run(
             "tasks_support_system_ai.api.app:create_app",

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from tasks_support_system_ai.nlp.fast import LinearTextModel
+
 
 def has_prep_step(pipeline: Any) -> bool:
     """True for our pipelines: raw text → ``"prep"`` (Preprocessor) → the rest."""
@@ -37,5 +39,9 @@ def predict_prepared(pipeline: Any, prepared: list[str]) -> NDArray[np.str_]:
     inverse = np.fromiter(
         (distinct.setdefault(p, len(distinct)) for p in prepared), np.intp, len(prepared)
     )
-    predicted: NDArray[np.str_] = np.asarray(pipeline[1:].predict(list(distinct))).astype(str)
+    predicted: NDArray[np.str_]
+    if LinearTextModel.supports(pipeline):
+        predicted = LinearTextModel(pipeline).predict_prepared(list(distinct))
+    else:
+        predicted = np.asarray(pipeline[1:].predict(list(distinct))).astype(str)
     return predicted[inverse]

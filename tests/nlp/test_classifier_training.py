@@ -127,3 +127,13 @@ def test_other_pipelines_fall_back_to_predict(tickets: pd.DataFrame) -> None:
     assert not LinearTextModel.supports(svm.pipeline)  # calibrated: probabilities, not weights
     text = tickets["full"].iloc[0]
     assert single_text_predictor(svm.pipeline)(text) == str(svm.pipeline.predict([text])[0])
+
+
+def test_batch_fast_path_gives_the_pipelines_labels(
+    tickets: pd.DataFrame, logistic: TrainedClassifier
+) -> None:
+    from tasks_support_system_ai.nlp.batch import predict_distinct
+
+    texts = [*tickets["full"].head(3000), "", "!!!", "совершенно новые слова", "a b"]
+    expected = logistic.pipeline.predict(texts).astype(str).tolist()
+    assert predict_distinct(logistic.pipeline, texts).tolist() == expected
