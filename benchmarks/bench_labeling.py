@@ -40,11 +40,15 @@ RULES = [
 
 
 class PeakRss:
-    """Peak RSS per process of a set of process trees (workers and their pool children)."""
+    """Peak RSS, and unique memory (USS), per process of worker process trees.
+
+    Pool processes are forked from their worker, so most of their RSS (the imported libraries)
+    is shared pages; USS is what each process adds on its own.
+    """
 
     def __init__(self, roots: list[int]) -> None:
         self.roots = [psutil.Process(pid) for pid in roots]
-        self.peaks: dict[str, int] = {}
+        self.peaks: dict[str, tuple[int, int]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -55,16 +59,20 @@ class PeakRss:
                 try:
                     for process in [root, *root.children(recursive=True)]:
                         name = f"{'child' if process.pid != root.pid else 'worker'} {process.pid}"
-                        rss = process.memory_info().rss
-                        self.peaks[name] = max(self.peaks.get(name, 0), rss)
+                        memory = process.memory_full_info()
+                        rss, uss = self.peaks.get(name, (0, 0))
+                        self.peaks[name] = (max(rss, memory.rss), max(uss, memory.uss))
                 except psutil.Error:
                     pass
-            time.sleep(0.05)
+            time.sleep(0.1)
 
-    def stop(self) -> dict[str, int]:
+    def stop(self) -> dict[str, dict[str, int]]:
         self._stop.set()
         self._thread.join()
-        return {name: round(rss / 2**20) for name, rss in sorted(self.peaks.items())}
+        return {
+            name: {"rss_mb": round(rss / 2**20), "uss_mb": round(uss / 2**20)}
+            for name, (rss, uss) in sorted(self.peaks.items())
+        }
 
 
 def start_workers(

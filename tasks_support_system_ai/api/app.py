@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         owned = context is None
         app.state.context = context or build_context(settings or get_settings())
         await run_in_threadpool(app.state.context.active.refresh)
+        threading.Thread(target=app.state.context.nlp.preload_production, daemon=True).start()
         log.info("Support AI ready (data loaded: %s)", app.state.context.active.is_ready)
         yield
         if owned:

@@ -144,6 +144,15 @@ class NLPService:
         )
         return loaded
 
+    def preload_production(self) -> None:
+        """Load the production classifier ahead of traffic (start-up); a failure is only logged."""
+        try:
+            self.pipeline(PRODUCTION)
+        except NotFoundError:
+            return
+        except Exception:
+            log.exception("Could not preload the production classifier")
+
     def loaded_predictor(self, model_id: str) -> TextPredictor | None:
         """The single-text predictor if the model is already in memory (never loads or waits)."""
         try:
