@@ -63,6 +63,20 @@ def redis_url() -> str:
 
 
 @pytest.fixture(scope="session")
+def rabbitmq_url() -> str:
+    """The RabbitMQ server CI provides (an alternative Celery broker)."""
+    from kombu import Connection
+
+    url = os.environ.get("SUPPORT_AI_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
+    try:
+        with Connection(url, connect_timeout=2) as connection:
+            connection.ensure_connection(max_retries=1)
+    except Exception as error:
+        service_unavailable("RabbitMQ", error)
+    return url
+
+
+@pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
     """A real S3-compatible HTTP server (moto) on a free loopback port."""
     from moto.server import ThreadedMotoServer

@@ -44,6 +44,22 @@ def forecast_all(
     return asdict(info)
 
 
+def backtest(context: AppContext, params: dict[str, Any], progress: JobProgress) -> dict[str, Any]:
+    """Rolling-origin backtest of one model on one queue (slow models: sarima, prophet, auto)."""
+    context.active.refresh()
+    progress.update(5)
+    return context.forecasts.backtest(
+        context.active.current(),
+        params["queue_id"],
+        params["model"],
+        Granularity(params["granularity"]),
+        params["horizon"],
+        windows=params["windows"],
+        step=params["step"],
+        levels=params["levels"],
+    )
+
+
 def run_spec_from_json(params: dict[str, Any]) -> RunSpec:
     cutoff = date.fromisoformat(params["cutoff"]) if params.get("cutoff") else None
     return RunSpec(
@@ -60,4 +76,5 @@ HANDLERS: Final[dict[str, Handler]] = {
     "nlp_fit": nlp_fit,
     "clustering_fit": clustering_fit,
     "forecast_all": forecast_all,
+    "backtest": backtest,
 }

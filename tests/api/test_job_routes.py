@@ -42,6 +42,19 @@ def test_forecast_all_job_lifecycle(client: TestClient, context: AppContext) -> 
     assert finished.json()["code"] == "job_finished"
 
 
+def test_backtest_job_gives_the_backtest_route_answer(
+    client: TestClient, context: AppContext
+) -> None:
+    body = {"queue_id": 0, "model": "es", "forecast_horizon": 7, "windows": 2}
+    job = client.post("/api/jobs/backtest", json=body).json()
+    context.jobs.wait(job["id"], timeout_s=60)
+    result = client.get(f"/api/jobs/{job['id']}/result")
+    assert result.status_code == 200, client.get(f"/api/jobs/{job['id']}").json()
+    assert result.json() == client.post("/api/backtest", json=body).json()
+    unknown = client.post("/api/jobs/backtest", json={**body, "model": "nope"})
+    assert unknown.status_code == 422
+
+
 def test_job_errors_are_clear(client: TestClient) -> None:
     missing = client.get("/api/jobs/job_nope")
     assert missing.status_code == 404

@@ -64,7 +64,7 @@ def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "SUPPORT_AI_DATA_DIR": str(settings.data_dir),
-        "SUPPORT_AI_DATABASE_URL": str(settings.database_url),
+        "SUPPORT_AI_DATABASE_URL": settings.resolved_database_url,
         "SUPPORT_AI_BROKER_URL": str(settings.broker_url),
         "SUPPORT_AI_JOB_QUEUE": settings.job_queue,
         "SUPPORT_AI_JOB_VISIBILITY_TIMEOUT_S": str(settings.job_visibility_timeout_s),
@@ -142,3 +142,26 @@ def test_killed_worker_job_completes_with_every_ticket_labeled_once(context: App
     assert all(p.status == "succeeded" for p in parts)
     assert sum((p.summary or {})["rows_in"] for p in parts) == ROWS
     assert all(p.attempts >= 2 for p in parts if p.part in interrupted)
+
+
+def test_rabbitmq_broker_runs_a_split_job(tmp_path: Path, rabbitmq_url: str) -> None:
+    """RabbitMQ as the broker (chord results in the database): the same job, the same answer."""
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path / "data",
+        broker_url=rabbitmq_url,
+        job_queue=f"test-{uuid.uuid4().hex[:8]}",
+        _env_file=None,
+    )
+    write_tickets(settings.data_dir / "big.parquet")
+    context = build_context(settings)
+    worker = start_worker(settings)
+    try:
+        done = context.jobs.wait(submit(context), timeout_s=120)
+    finally:
+        kill(worker)
+        with context.jobs.app.connection_for_write() as connection:
+            connection.default_channel.queue_delete(settings.job_queue)  # leave the server clean
+        context.close()
+    assert done.status == "succeeded", done
+    assert done.result is not None
+    assert done.result["deduplicated"] == ROWS - RESUBMITTED
