@@ -46,7 +46,7 @@ def build_context(settings: Settings) -> AppContext:
     datasets = DatasetStore(engine, objects, max_upload_bytes=settings.max_upload_bytes)
     forecasts = ForecastService(cache_size=settings.forecast_cache_size)
     registry = ModelRegistry(engine, objects)
-    texts = TrainingTexts(settings.demo_dir / "ticket_texts.parquet")
+    texts = TrainingTexts(settings.demo_dir / "ticket_texts.parquet", datasets)
     jobs = JobService(JobStore(engine), make_celery(settings))
     nlp = NLPService(registry, texts, jobs)
     return AppContext(

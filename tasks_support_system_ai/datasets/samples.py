@@ -13,6 +13,7 @@ from tasks_support_system_ai.datasets.store import DatasetStore, VersionInfo
 UPLOAD_COLUMNS = {
     DatasetKind.TICKETS: ["queueId", "date", "new_tickets"],
     DatasetKind.HIERARCHY: ["queueId", "parentId", "name"],
+    DatasetKind.TEXTS: ["text", "label"],
 }
 
 

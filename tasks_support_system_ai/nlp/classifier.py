@@ -56,11 +56,12 @@ def build_classifier(
     config: dict[str, Any] | None = None,
     *,
     normaliser: Normaliser = "stem",
-    language: str = "ru",
+    language: str = "auto",
     max_features: int = 50_000,
 ) -> Pipeline:
     """An unfitted pipeline from raw ticket text: PII scrubbing and normalisation come first,
-    so neither the vocabulary in the artifact nor any derived data holds personal data."""
+    so neither the vocabulary in the artifact nor any derived data holds personal data.
+    ``language="auto"`` detects Russian or English from the training texts."""
     estimator = _estimator(model, dict(config or {}))
     vectorizer = TfidfVectorizer(
         ngram_range=(1, 2), min_df=2, max_features=max_features, sublinear_tf=True

@@ -20,6 +20,8 @@ import numpy.typing as npt
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from tasks_support_system_ai.datasets.parsing import DatasetKind
+from tasks_support_system_ai.datasets.store import DatasetStore
 from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
 from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.nlp.batch import predict_distinct
@@ -43,15 +45,27 @@ class Jobs(Protocol):
 
 
 class TrainingTexts:
-    """The ticket texts models train on, with a reference to the exact file content."""
+    """The labeled ticket texts models train on: the active uploaded ``texts`` dataset version,
+    else the synthetic demo texts; with a reference to the exact content used."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, datasets: DatasetStore | None = None) -> None:
         self.path = path
+        self.datasets = datasets
 
     def load(self) -> tuple[pd.DataFrame, str]:
+        """Columns ``full`` (the text a model sees) and ``topic`` (its label), and a reference."""
+        version = self.datasets.active(DatasetKind.TEXTS) if self.datasets else None
+        if version is not None and self.datasets is not None:
+            frame = self.datasets.load_frame(version)
+            topics = frame.rename(columns={"text": "full", "label": "topic"})
+            return topics, f"texts v{version.id}@{version.content_hash[:12]}"
+        return self._demo()
+
+    def _demo(self) -> tuple[pd.DataFrame, str]:
         if not self.path.exists():
             raise InvalidInputError(
-                "No ticket texts to train on: run `support-ai data generate`",
+                "No ticket texts to train on: upload a texts dataset "
+                "(POST /api/upload_data, df_type=texts) or run `support-ai data generate`",
                 code="no_training_data",
             )
         raw = self.path.read_bytes()

@@ -81,14 +81,14 @@ def reload_local_data(context: ContextDep) -> BaseResponse:
 async def upload_data(
     context: ContextDep,
     file: Annotated[UploadFile, File(description="CSV or Parquet file")],
-    df_type: Annotated[DatasetKind | None, Form(description="tickets or hierarchy")] = None,
+    df_type: Annotated[DatasetKind | None, Form(description="tickets, hierarchy or texts")] = None,
     df_type_query: Annotated[DatasetKind | None, Query(alias="df_type")] = None,
 ) -> UploadResponse:
     """Validate a file and make it the active version of its kind; invalid files change nothing."""
     kind = df_type or df_type_query
     if kind is None:
         raise InvalidInputError(
-            "df_type is required: 'tickets' or 'hierarchy'", code="missing_df_type"
+            "df_type is required: 'tickets', 'hierarchy' or 'texts'", code="missing_df_type"
         )
     limit = context.settings.max_upload_bytes
     data = await file.read(limit + 1)

@@ -9,11 +9,13 @@ import pandas as pd
 from tasks_support_system_ai.datasets.parsing.hierarchy import parse_hierarchy
 from tasks_support_system_ai.datasets.parsing.kinds import Canonical, DatasetKind, ParsedDataset
 from tasks_support_system_ai.datasets.parsing.reading import read_table
+from tasks_support_system_ai.datasets.parsing.texts import parse_texts
 from tasks_support_system_ai.datasets.parsing.tickets import parse_tickets
 
 _PARSERS: dict[DatasetKind, Callable[[pd.DataFrame], Canonical]] = {
     DatasetKind.TICKETS: parse_tickets,
     DatasetKind.HIERARCHY: parse_hierarchy,
+    DatasetKind.TEXTS: parse_texts,
 }
 
 

@@ -10,10 +10,11 @@ import pandas as pd
 
 
 class DatasetKind(StrEnum):
-    """The two files a user can upload."""
+    """The files a user can upload: queue data, and labeled ticket texts for classifiers."""
 
     TICKETS = "tickets"
     HIERARCHY = "hierarchy"
+    TEXTS = "texts"
 
 
 SourceFormat = Literal["csv", "parquet"]

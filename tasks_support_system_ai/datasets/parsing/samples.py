@@ -12,8 +12,11 @@ def sample_frame(kind: DatasetKind) -> pd.DataFrame:
 
     ``to_csv(index=False)`` of it is a valid upload (midnight dates print as ``YYYY-MM-DD``).
     """
-    if DatasetKind(kind) is DatasetKind.TICKETS:
+    kind = DatasetKind(kind)
+    if kind is DatasetKind.TICKETS:
         return _tickets()
+    if kind is DatasetKind.TEXTS:
+        return _texts()
     return _hierarchy()
 
 
@@ -28,5 +31,19 @@ def _hierarchy() -> pd.DataFrame:
             "queueId": [1, 2, 3, 4],
             "parentId": pd.array([None, 1, 1, None], dtype="Int64"),
             "name": ["Customer support", "Billing", "Delivery", "Internal IT"],
+        }
+    )
+
+
+def _texts() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "text": [
+                "Charged twice for the March invoice",
+                "Refund has not arrived yet",
+                "Mobile internet does not work since morning",
+                "No connection at home, the router blinks red",
+            ],
+            "label": ["billing", "billing", "internet", "internet"],
         }
     )
