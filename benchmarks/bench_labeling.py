@@ -39,6 +39,9 @@ RULES = [
 ]
 
 
+USS_EVERY = 20
+
+
 class PeakRss:
     """Peak RSS, and unique memory (USS), per process of worker process trees.
 
@@ -54,17 +57,25 @@ class PeakRss:
         self._thread.start()
 
     def _sample(self) -> None:
+        """RSS every 0.1 s; USS (reads /proc/*/smaps, costly) every 2 s, so as not to steal CPU."""
+        rounds = 0
         while not self._stop.is_set():
             for root in self.roots:
                 try:
                     for process in [root, *root.children(recursive=True)]:
-                        name = f"{'child' if process.pid != root.pid else 'worker'} {process.pid}"
-                        memory = process.memory_full_info()
-                        rss, uss = self.peaks.get(name, (0, 0))
-                        self.peaks[name] = (max(rss, memory.rss), max(uss, memory.uss))
+                        self._record(process, root, with_uss=rounds % USS_EVERY == 0)
                 except psutil.Error:
                     pass
+            rounds += 1
             time.sleep(0.1)
+
+    def _record(self, process: psutil.Process, root: psutil.Process, *, with_uss: bool) -> None:
+        name = f"{'child' if process.pid != root.pid else 'worker'} {process.pid}"
+        rss, uss = self.peaks.get(name, (0, 0))
+        rss = max(rss, process.memory_info().rss)
+        if with_uss:
+            uss = max(uss, process.memory_full_info().uss)
+        self.peaks[name] = (rss, uss)
 
     def stop(self) -> dict[str, dict[str, int]]:
         self._stop.set()

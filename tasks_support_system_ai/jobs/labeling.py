@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+import pyarrow.parquet as pq
+
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
 from tasks_support_system_ai.jobs.progress import JobCancelled, JobProgress, PartsPending
@@ -29,6 +31,7 @@ from tasks_support_system_ai.labeling import (
     label_part,
     publish,
     sample,
+    split_by_rows,
     split_time_range,
 )
 
@@ -66,9 +69,18 @@ def submit(context: AppContext, request: dict[str, Any]) -> JobRecord:
         raise InvalidInputError(
             "The requested time range holds no tickets", code="empty_time_range"
         )
-    ranges = split_time_range(start, end, params["parts"])
+    ranges = _plan(source, start, end, params["parts"])
     params |= {"start": None, "end": None, "ranges": [r.to_dict() for r in ranges]}
     return context.jobs.submit_labeling(params, len(ranges))
+
+
+def _plan(source: TicketSource, start: datetime, end: datetime, parts: int) -> list[TimeRange]:
+    """Parts of equal row counts when the times are cheap to read (Parquet), else equal spans."""
+    if isinstance(source, ParquetSource) and start.tzinfo is None:
+        column = source.columns[1]
+        times = pq.read_table(source.path, columns=[column]).column(column).to_numpy()
+        return split_by_rows(times, start, end, parts)
+    return split_time_range(start, end, parts)
 
 
 def _naive_utc(moment: datetime | str | None) -> datetime | None:

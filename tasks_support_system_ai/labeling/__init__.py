@@ -2,7 +2,7 @@
 one published result per job. Pure domain code: the job layer (Celery) drives the stages."""
 
 from tasks_support_system_ai.labeling.labelers import Labeler, ModelLabeler, RuleLabeler
-from tasks_support_system_ai.labeling.plan import TimeRange, split_time_range
+from tasks_support_system_ai.labeling.plan import TimeRange, split_by_rows, split_time_range
 from tasks_support_system_ai.labeling.rules import KeywordRule, KeywordRules
 from tasks_support_system_ai.labeling.sources import ParquetSource, SqlSource, TicketSource
 from tasks_support_system_ai.labeling.stages import (
@@ -33,6 +33,7 @@ __all__ = [
     "label_part",
     "publish",
     "sample",
+    "split_by_rows",
     "split_time_range",
     "staging_key",
 ]

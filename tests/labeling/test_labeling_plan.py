@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks_support_system_ai.errors import InvalidInputError
-from tasks_support_system_ai.labeling import TimeRange, split_time_range
+from tasks_support_system_ai.labeling import TimeRange, split_by_rows, split_time_range
 
 START = datetime(2020, 1, 1)
 
@@ -66,3 +67,22 @@ def test_bad_requests_are_domain_errors(
     with pytest.raises(InvalidInputError) as caught:
         split_time_range(start, end, parts)
     assert caught.value.code == code
+
+
+def test_split_by_rows_balances_skewed_volume_and_covers_each_row_once() -> None:
+    start = datetime(2020, 1, 1)
+    minutes = np.concatenate([np.arange(0, 1000, 10), np.arange(1000, 1300)])  # busy at the end
+    times = (np.datetime64(start) + minutes.astype("timedelta64[m]")).astype("datetime64[us]")
+    end = times.max().item()
+    ranges = split_by_rows(times, start, end, 4)
+    counts = [sum(r.contains(t.item()) for t in times) for r in ranges]
+    assert sum(counts) == len(times)
+    assert max(counts) - min(counts) <= 1
+    spans = [(r.end - r.start).total_seconds() for r in ranges]
+    assert spans[0] > spans[-1]  # the quiet early period gets a longer span
+
+
+def test_split_by_rows_falls_back_to_equal_spans_without_distinct_cut_points() -> None:
+    start, end = datetime(2020, 1, 1), datetime(2020, 1, 2)
+    same = np.array([np.datetime64(start)] * 10, dtype="datetime64[us]")
+    assert split_by_rows(same, start, end, 3) == split_time_range(start, end, 3)
