@@ -8,6 +8,7 @@ import platform
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from typing import Any
 
 import httpx
 import numpy as np
+import psutil
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -95,3 +97,50 @@ def save_result(name: str, result: dict[str, Any]) -> Path:
         json.dumps({"date": stamp, "machine": machine(), **result}, indent=2, default=str)
     )
     return path
+
+
+USS_EVERY = 20
+
+
+class PeakRss:
+    """Peak RSS, and unique memory (USS), per process of worker process trees.
+
+    Pool processes are forked from their worker, so most of their RSS (the imported libraries)
+    is shared pages; USS is what each process adds on its own.
+    """
+
+    def __init__(self, roots: list[int]) -> None:
+        self.roots = [psutil.Process(pid) for pid in roots]
+        self.peaks: dict[str, tuple[int, int]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        """RSS every 0.1 s; USS (reads /proc/*/smaps, costly) every 2 s, so as not to steal CPU."""
+        rounds = 0
+        while not self._stop.is_set():
+            for root in self.roots:
+                try:
+                    for process in [root, *root.children(recursive=True)]:
+                        self._record(process, root, with_uss=rounds % USS_EVERY == 0)
+                except psutil.Error:
+                    pass
+            rounds += 1
+            time.sleep(0.1)
+
+    def _record(self, process: psutil.Process, root: psutil.Process, *, with_uss: bool) -> None:
+        name = f"{'child' if process.pid != root.pid else 'worker'} {process.pid}"
+        rss, uss = self.peaks.get(name, (0, 0))
+        rss = max(rss, process.memory_info().rss)
+        if with_uss:
+            uss = max(uss, process.memory_full_info().uss)
+        self.peaks[name] = (rss, uss)
+
+    def stop(self) -> dict[str, dict[str, int]]:
+        self._stop.set()
+        self._thread.join()
+        return {
+            name: {"rss_mb": round(rss / 2**20), "uss_mb": round(uss / 2**20)}
+            for name, (rss, uss) in sorted(self.peaks.items())
+        }

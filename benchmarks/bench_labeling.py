@@ -16,14 +16,12 @@ import argparse
 import os
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-import psutil
-from _common import demo_context, machine, save_result
+from _common import PeakRss, demo_context, machine, save_result
 from nlp_serving import bench_model
 
 from tasks_support_system_ai.config import Settings
@@ -37,53 +35,6 @@ RULES = [
     {"keyword": "списали", "label": "billing", "priority": 1},
     {"keyword": "пароль", "label": "account", "priority": 1},
 ]
-
-
-USS_EVERY = 20
-
-
-class PeakRss:
-    """Peak RSS, and unique memory (USS), per process of worker process trees.
-
-    Pool processes are forked from their worker, so most of their RSS (the imported libraries)
-    is shared pages; USS is what each process adds on its own.
-    """
-
-    def __init__(self, roots: list[int]) -> None:
-        self.roots = [psutil.Process(pid) for pid in roots]
-        self.peaks: dict[str, tuple[int, int]] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-
-    def _sample(self) -> None:
-        """RSS every 0.1 s; USS (reads /proc/*/smaps, costly) every 2 s, so as not to steal CPU."""
-        rounds = 0
-        while not self._stop.is_set():
-            for root in self.roots:
-                try:
-                    for process in [root, *root.children(recursive=True)]:
-                        self._record(process, root, with_uss=rounds % USS_EVERY == 0)
-                except psutil.Error:
-                    pass
-            rounds += 1
-            time.sleep(0.1)
-
-    def _record(self, process: psutil.Process, root: psutil.Process, *, with_uss: bool) -> None:
-        name = f"{'child' if process.pid != root.pid else 'worker'} {process.pid}"
-        rss, uss = self.peaks.get(name, (0, 0))
-        rss = max(rss, process.memory_info().rss)
-        if with_uss:
-            uss = max(uss, process.memory_full_info().uss)
-        self.peaks[name] = (rss, uss)
-
-    def stop(self) -> dict[str, dict[str, int]]:
-        self._stop.set()
-        self._thread.join()
-        return {
-            name: {"rss_mb": round(rss / 2**20), "uss_mb": round(uss / 2**20)}
-            for name, (rss, uss) in sorted(self.peaks.items())
-        }
 
 
 def start_workers(

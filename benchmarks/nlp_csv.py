@@ -7,16 +7,14 @@ texts with fresh phone/ticket numbers), so nothing is served from a cache of rep
 from __future__ import annotations
 
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psutil
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from _common import environ_for, free_port, start_server
+from _common import PeakRss, environ_for, free_port, start_server
 from nlp_serving import bench_model
 
 
@@ -24,19 +22,6 @@ def write_csv(data_dir: Path, rows: int, path: Path) -> int:
     table = pq.read_table(data_dir / "demo" / "large_table.parquet", columns=["id", "text"])
     pacsv.write_csv(table.slice(0, rows), path)
     return path.stat().st_size
-
-
-def peak_rss(pid: int, stop: threading.Event, out: list[int]) -> None:
-    """Sample the RSS of the server and its children every 50 ms."""
-    process, peak = psutil.Process(pid), 0
-    while not stop.is_set():
-        try:
-            members = [process, *process.children(recursive=True)]
-            peak = max(peak, *(p.memory_info().rss for p in members))
-        except psutil.Error:
-            pass
-        time.sleep(0.05)
-    out.append(peak)
 
 
 def csv_scoring(context: Any, data_dir: Path, rows: int) -> dict[str, Any]:
@@ -49,14 +34,11 @@ def csv_scoring(context: Any, data_dir: Path, rows: int) -> dict[str, Any]:
             path = Path(tmp) / "tickets.csv"
             size = write_csv(data_dir, rows, path)
             httpx.post(f"http://127.0.0.1:{port}/api/models/{model_id}/load").raise_for_status()
-            stop, peak = threading.Event(), []
-            sampler = threading.Thread(target=peak_rss, args=(server.pid, stop, peak))
-            sampler.start()
+            memory = PeakRss([server.pid])
             started = time.perf_counter()
             scored = _post(port, path, model_id)
             seconds = time.perf_counter() - started
-            stop.set()
-            sampler.join()
+            peaks = memory.stop()
     finally:
         server.terminate()
         server.wait()
@@ -66,7 +48,7 @@ def csv_scoring(context: Any, data_dir: Path, rows: int) -> dict[str, Any]:
         "seconds": round(seconds, 1),
         "rows_per_s": round(rows / seconds),
         "scored_rows": scored,
-        "server_peak_rss_mb": round(peak[0] / 2**20),
+        "server_peak_rss_mb": max(peak["rss_mb"] for peak in peaks.values()),
     }
 
 

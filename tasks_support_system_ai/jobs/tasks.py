@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from tasks_support_system_ai.errors import SupportAIError
 from tasks_support_system_ai.jobs.handlers import HANDLERS
+from tasks_support_system_ai.jobs.labeling import run_part, run_publish
 from tasks_support_system_ai.jobs.progress import JobCancelled, JobProgress, PartsPending
 from tasks_support_system_ai.jobs.runtime import worker_context
 from tasks_support_system_ai.jobs.store import JobStore
@@ -46,8 +47,6 @@ def register_tasks(app: JobsCelery) -> None:
 
     @app.task(name=LABEL_PART, shared=False)  # type: ignore[untyped-decorator]
     def label_part(job_id: str, part: int) -> None:
-        from tasks_support_system_ai.jobs.labeling import run_part
-
         context = worker_context(app.settings)
         guarded(
             context.jobs.store,
@@ -59,8 +58,6 @@ def register_tasks(app: JobsCelery) -> None:
 
     @app.task(name=PUBLISH_LABELS, bind=True, max_retries=300, shared=False)  # type: ignore[untyped-decorator]
     def publish_labels(task: Task, job_id: str) -> None:
-        from tasks_support_system_ai.jobs.labeling import run_publish
-
         context = worker_context(app.settings)
         try:
             guarded(

@@ -46,6 +46,12 @@ class ModelRecord:
     def from_row(cls, row: RegisteredModel) -> ModelRecord:
         return cls(**{f: getattr(row, f) for f in cls.__dataclass_fields__})
 
+    @property
+    def macro_f1(self) -> float | None:
+        """Held-out macro-F1 of a trained classifier (None for other models)."""
+        value = self.metrics.get("macro_avg", {}).get("f1_score")
+        return float(value) if value is not None else None
+
 
 class ModelRegistry:
     def __init__(self, engine: Engine, objects: ObjectStore) -> None:

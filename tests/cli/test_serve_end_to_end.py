@@ -107,6 +107,9 @@ def test_jobs_run_on_the_started_worker(served: tuple[httpx.Client, Path]) -> No
     fits = client.get("/api/jobs", params={"kind": "nlp_fit"}).json()
     assert fits[0]["status"] == "succeeded"
     assert fits[0]["params"]["model_id"] == model_id
+    result = client.get(f"/api/jobs/{fits[0]['id']}/result").json()
+    assert result["model_id"] == model_id
+    assert result["macro_f1"] >= 0.85
     texts = ["Роуминг не работает", "Верните деньги"]
     labels = client.post("/api/predict_nlp_batch", json={"id": model_id, "texts": texts})
     assert labels.status_code == 200

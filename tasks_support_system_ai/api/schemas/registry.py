@@ -26,6 +26,4 @@ class ModelOut(BaseModel):
 
     @classmethod
     def from_record(cls, record: ModelRecord) -> ModelOut:
-        f1 = record.metrics.get("macro_avg", {}).get("f1_score")
-        fields = {k: getattr(record, k) for k in cls.model_fields if k != "macro_f1"}
-        return cls(**fields, macro_f1=f1)
+        return cls(**{k: getattr(record, k) for k in cls.model_fields})
