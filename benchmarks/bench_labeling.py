@@ -68,7 +68,7 @@ def run(data_dir: Path, mode: str, labeler: dict[str, Any], parts: int) -> dict[
         rss = PeakRss([w.pid for w in workers])
         request = {"source": {"kind": "parquet", "file": "demo/large_table.parquet"}}
         started = time.perf_counter()
-        job = labeling.submit(context, {**request, **labeler, "parts": parts, "batch_rows": 50_000})
+        job = labeling.submit(context, {**request, **labeler, "parts": parts})
         done = context.jobs.wait(job.id, timeout_s=3600)
         seconds = time.perf_counter() - started
         peaks = rss.stop()

@@ -1,64 +1,108 @@
-"""Wiring: the long-lived objects one process needs, built once from the settings."""
+"""Wiring: the long-lived objects one process needs, built once from the settings.
+
+The database, object store and job service are built up front; the domain services on first
+use, so a batch-labeling worker process never imports forecasting, pandas or scikit-learn
+(each worker process is measured against a memory budget, docs/benchmarks.md).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from tasks_support_system_ai.config import Settings
-from tasks_support_system_ai.datasets.active import ActiveData
-from tasks_support_system_ai.datasets.store import DatasetStore
 from tasks_support_system_ai.db import make_engine, migrate
-from tasks_support_system_ai.forecasting.runs import ForecastRuns
-from tasks_support_system_ai.forecasting.service import ForecastService
 from tasks_support_system_ai.jobs import JobService, JobStore, make_celery
-from tasks_support_system_ai.nlp.service import NLPService, TrainingTexts
-from tasks_support_system_ai.nlp.topics import TopicService
-from tasks_support_system_ai.registry import ModelRegistry
 from tasks_support_system_ai.storage import ObjectStore, object_store_from_settings
 
+if TYPE_CHECKING:
+    from tasks_support_system_ai.datasets.active import ActiveData
+    from tasks_support_system_ai.datasets.store import DatasetStore
+    from tasks_support_system_ai.forecasting.runs import ForecastRuns
+    from tasks_support_system_ai.forecasting.service import ForecastService
+    from tasks_support_system_ai.nlp.service import NLPService, TrainingTexts
+    from tasks_support_system_ai.nlp.topics import TopicService
+    from tasks_support_system_ai.registry import ModelRegistry
 
-@dataclass
+
 class AppContext:
-    settings: Settings
-    engine: Engine
-    objects: ObjectStore
-    datasets: DatasetStore
-    active: ActiveData
-    forecasts: ForecastService
-    forecast_runs: ForecastRuns
-    registry: ModelRegistry
-    nlp: NLPService
-    topics: TopicService
-    jobs: JobService
+    """Settings, connections and services of one process (see ``build_context``)."""
+
+    def __init__(
+        self, settings: Settings, engine: Engine, objects: ObjectStore, jobs: JobService
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.objects = objects
+        self.jobs = jobs
+
+    @cached_property
+    def datasets(self) -> DatasetStore:
+        from tasks_support_system_ai.datasets.store import DatasetStore
+
+        return DatasetStore(
+            self.engine, self.objects, max_upload_bytes=self.settings.max_upload_bytes
+        )
+
+    @cached_property
+    def active(self) -> ActiveData:
+        from tasks_support_system_ai.datasets.active import ActiveData
+
+        return ActiveData(self.datasets)
+
+    @cached_property
+    def forecasts(self) -> ForecastService:
+        from tasks_support_system_ai.forecasting.service import ForecastService
+
+        return ForecastService(cache_size=self.settings.forecast_cache_size)
+
+    @cached_property
+    def forecast_runs(self) -> ForecastRuns:
+        from tasks_support_system_ai.forecasting.runs import ForecastRuns
+
+        return ForecastRuns(self.objects)
+
+    @cached_property
+    def registry(self) -> ModelRegistry:
+        from tasks_support_system_ai.registry import ModelRegistry
+
+        return ModelRegistry(self.engine, self.objects)
+
+    @cached_property
+    def nlp(self) -> NLPService:
+        from tasks_support_system_ai.nlp.service import NLPService
+
+        return NLPService(self.registry, self._training_texts, self.jobs)
+
+    @cached_property
+    def topics(self) -> TopicService:
+        from tasks_support_system_ai.nlp.topics import TopicService
+
+        return TopicService(self.registry, self._training_texts, self.jobs)
+
+    @cached_property
+    def _training_texts(self) -> TrainingTexts:
+        from tasks_support_system_ai.nlp.service import TrainingTexts
+
+        return TrainingTexts(self.settings.demo_dir / "ticket_texts.parquet", self.datasets)
+
+    def build_services(self) -> AppContext:
+        """Build every service now: a threaded server must not race to build one twice."""
+        for name in ("datasets", "active", "forecasts", "forecast_runs", "registry"):
+            getattr(self, name)
+        self.nlp, self.topics  # noqa: B018  # built for their side effect
+        return self
 
     def close(self) -> None:
         self.engine.dispose()
 
 
 def build_context(settings: Settings) -> AppContext:
-    """Connect, migrate the schema and assemble the services (does not load data yet)."""
+    """Connect and migrate the schema; services are assembled on first use (no data loaded)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
     migrate(engine)
-    objects = object_store_from_settings(settings)
-    datasets = DatasetStore(engine, objects, max_upload_bytes=settings.max_upload_bytes)
-    forecasts = ForecastService(cache_size=settings.forecast_cache_size)
-    registry = ModelRegistry(engine, objects)
-    texts = TrainingTexts(settings.demo_dir / "ticket_texts.parquet", datasets)
     jobs = JobService(JobStore(engine), make_celery(settings))
-    nlp = NLPService(registry, texts, jobs)
-    return AppContext(
-        settings,
-        engine,
-        objects,
-        datasets,
-        ActiveData(datasets),
-        forecasts,
-        ForecastRuns(objects),
-        registry,
-        nlp,
-        TopicService(registry, texts, jobs),
-        jobs,
-    )
+    return AppContext(settings, engine, object_store_from_settings(settings), jobs)

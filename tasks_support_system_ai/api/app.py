@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = context is None
-        app.state.context = context or build_context(settings or get_settings())
+        app.state.context = (context or build_context(settings or get_settings())).build_services()
         await run_in_threadpool(app.state.context.active.refresh)
         threading.Thread(target=app.state.context.nlp.preload_production, daemon=True).start()
         log.info("Support AI ready (data loaded: %s)", app.state.context.active.is_ready)

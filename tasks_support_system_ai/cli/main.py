@@ -70,7 +70,9 @@ def serve(
 
 def _start_worker_process() -> subprocess.Popen[bytes]:
     """``support-ai worker`` as a child process, stopped with the API."""
-    return subprocess.Popen([sys.executable, "-m", "tasks_support_system_ai.cli", "worker"])
+    from tasks_support_system_ai.jobs.worker import command
+
+    return subprocess.Popen(command())
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -94,11 +96,6 @@ def worker(
     Start any number of workers on any machines that share the broker, database and object
     store; a job whose worker dies is picked up by another.
     """
-    from tasks_support_system_ai.context import build_context
+    from tasks_support_system_ai.jobs.worker import exec_worker
 
-    settings = get_settings()
-    context = build_context(settings)  # migrates the database before any job runs
-    processes = concurrency or settings.worker_concurrency
-    context.jobs.app.worker_main(
-        ["worker", f"--concurrency={processes}", f"--loglevel={settings.log_level}"]
-    )
+    exec_worker(concurrency)  # a lean process: see jobs.worker

@@ -7,6 +7,7 @@ the same version even if production changes mid-job.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -21,6 +22,7 @@ from tasks_support_system_ai.labeling import (
     KeywordRules,
     Labeler,
     LabelingCancelled,
+    LinearLabeler,
     ModelLabeler,
     ParquetSource,
     RuleLabeler,
@@ -34,12 +36,17 @@ from tasks_support_system_ai.labeling import (
     split_by_rows,
     split_time_range,
 )
+from tasks_support_system_ai.nlp.linear import LinearTextModel
+from tasks_support_system_ai.storage import ObjectStore
+from tasks_support_system_ai.storage.base import check_key
 
 if TYPE_CHECKING:
     from tasks_support_system_ai.context import AppContext
 
 LABEL_SHARE: Final = 90.0  # % of job progress the label stage stands for
-REQUEST_DEFAULTS: Final = {"default_label": "unlabeled", "parts": 2, "batch_rows": 50_000}
+REQUEST_DEFAULTS: Final = {"default_label": "unlabeled", "parts": 2, "batch_rows": 10_000}
+_MAX_LINEAR_MODELS: Final = 4
+_LINEAR_MODELS: dict[str, LinearTextModel] = {}
 
 
 def staging_prefix(job_id: str) -> str:
@@ -58,10 +65,11 @@ def submit(context: AppContext, request: dict[str, Any]) -> JobRecord:
     params = {**REQUEST_DEFAULTS, **request}
     if params.get("model_id"):
         params["model_id"] = context.nlp.resolve(params["model_id"])
-        context.nlp.pipeline(params["model_id"])  # unknown or unfinished model → 4xx now
+        # unknown or unfinished model → 4xx now; workers load the array form when there is one
+        params["scorer_key"] = context.nlp.linear_export(params["model_id"])
     else:
         KeywordRules.from_config(params.get("rules") or [], default_label=params["default_label"])
-    source = open_source(context.settings, params["source"])
+    source = open_source(context, params["source"])
     start, end = source.time_bounds()
     start = max(start, _naive_utc(params.get("start")) or start)
     end = min(end, _naive_utc(params.get("end")) or end)
@@ -92,12 +100,39 @@ def _naive_utc(moment: datetime | str | None) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def open_source(settings: Settings, spec: dict[str, Any]) -> TicketSource:
-    """A Parquet file under the data folder, or a SQL table by URL."""
+def open_source(context: AppContext, spec: dict[str, Any]) -> TicketSource:
+    """A Parquet file under the data folder or in the object store, or a SQL table by URL."""
     columns = {k: spec[k] for k in ("id_column", "time_column", "text_column") if spec.get(k)}
     if spec["kind"] == "sql":
         return SqlSource(spec["url"], spec["table"], **columns)
-    return ParquetSource(_data_file(settings, spec["file"]), **columns)
+    if spec["kind"] == "object":
+        return ParquetSource(_cached_object(context, spec["key"]), **columns)
+    return ParquetSource(_data_file(context.settings, spec["file"]), **columns)
+
+
+def _cached_object(context: AppContext, key: str) -> Path:
+    """A local copy of an object-store Parquet file, fetched once per machine.
+
+    Parquet is read by row group with random access, which a local file does well and an
+    object store does not; keys are treated as immutable, like dataset versions. The copy is
+    written under a temporary name and renamed, so workers sharing the folder never read half
+    a file.
+    """
+    path = context.settings.data_dir / "cache" / "objects" / check_key(key)  # no "..", no "/x"
+    if path.is_file():
+        return path
+    if not context.objects.exists(key):
+        raise NotFoundError(
+            f"No object {key!r} in {context.objects.location}", code="source_not_found", key=key
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+    try:
+        context.objects.download(key, partial)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
 
 
 def _data_file(settings: Settings, relative: str) -> Path:
@@ -122,7 +157,7 @@ def run_part(context: AppContext, job_id: str, part: int, progress: JobProgress)
     """Label one time range into its staging object (rerunning overwrites the same object)."""
     store = context.jobs.store
     params = store.get(job_id).params
-    source = open_source(context.settings, params["source"])
+    source = open_source(context, params["source"])
     time_range = TimeRange.from_dict(params["ranges"][part])
     total = max(
         source.count(time_range.start, time_range.end, include_end=time_range.closed_end), 1
@@ -159,10 +194,21 @@ def _label_fraction(context: AppContext, job_id: str) -> float:
 
 
 def _labeler(context: AppContext, params: dict[str, Any]) -> Labeler:
+    if params.get("scorer_key"):
+        return LinearLabeler(_linear_model(context.objects, params["scorer_key"]))
     if params.get("model_id"):
         return ModelLabeler(context.nlp.pipeline(params["model_id"]))
     rules = KeywordRules.from_config(params["rules"], default_label=params["default_label"])
     return RuleLabeler(rules)
+
+
+def _linear_model(objects: ObjectStore, key: str) -> LinearTextModel:
+    """Loaded once per worker process: keys name immutable model versions."""
+    if key not in _LINEAR_MODELS:
+        if len(_LINEAR_MODELS) >= _MAX_LINEAR_MODELS:
+            _LINEAR_MODELS.clear()
+        _LINEAR_MODELS[key] = LinearTextModel.from_bytes(objects.get_bytes(key))
+    return _LINEAR_MODELS[key]
 
 
 def run_publish(context: AppContext, job_id: str, progress: JobProgress) -> dict[str, Any]:

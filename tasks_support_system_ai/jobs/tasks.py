@@ -12,8 +12,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tasks_support_system_ai.errors import SupportAIError
-from tasks_support_system_ai.jobs.handlers import HANDLERS
-from tasks_support_system_ai.jobs.labeling import run_part, run_publish
 from tasks_support_system_ai.jobs.progress import JobCancelled, JobProgress, PartsPending
 from tasks_support_system_ai.jobs.runtime import worker_context
 from tasks_support_system_ai.jobs.store import JobStore
@@ -31,10 +29,16 @@ PUBLISH_RETRY_S = 2
 
 
 def register_tasks(app: JobsCelery) -> None:
-    """Define the tasks on ``app``; they build their context from ``app.settings``."""
+    """Define the tasks on ``app``; they build their context from ``app.settings``.
+
+    Domain code is imported inside each task, on first use in the (forked) pool process: the
+    worker's main process stays small, and a labeling process never loads forecasting code.
+    """
 
     @app.task(name=RUN_JOB, shared=False)  # type: ignore[untyped-decorator]
     def run_job(job_id: str) -> None:
+        from tasks_support_system_ai.jobs.handlers import HANDLERS
+
         context = worker_context(app.settings)
         record = context.jobs.store.get(job_id)
         handler = HANDLERS[record.kind]
@@ -47,6 +51,8 @@ def register_tasks(app: JobsCelery) -> None:
 
     @app.task(name=LABEL_PART, shared=False)  # type: ignore[untyped-decorator]
     def label_part(job_id: str, part: int) -> None:
+        from tasks_support_system_ai.jobs.labeling import run_part
+
         context = worker_context(app.settings)
         guarded(
             context.jobs.store,
@@ -58,6 +64,8 @@ def register_tasks(app: JobsCelery) -> None:
 
     @app.task(name=PUBLISH_LABELS, bind=True, max_retries=300, shared=False)  # type: ignore[untyped-decorator]
     def publish_labels(task: Task, job_id: str) -> None:
+        from tasks_support_system_ai.jobs.labeling import run_publish
+
         context = worker_context(app.settings)
         try:
             guarded(

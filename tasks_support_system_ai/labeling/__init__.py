@@ -1,7 +1,12 @@
 """Batch labeling of a ticket table: keyword rules or a text model, per time-range part, then
 one published result per job. Pure domain code: the job layer (Celery) drives the stages."""
 
-from tasks_support_system_ai.labeling.labelers import Labeler, ModelLabeler, RuleLabeler
+from tasks_support_system_ai.labeling.labelers import (
+    Labeler,
+    LinearLabeler,
+    ModelLabeler,
+    RuleLabeler,
+)
 from tasks_support_system_ai.labeling.plan import TimeRange, split_by_rows, split_time_range
 from tasks_support_system_ai.labeling.rules import KeywordRule, KeywordRules
 from tasks_support_system_ai.labeling.sources import ParquetSource, SqlSource, TicketSource
@@ -21,6 +26,7 @@ __all__ = [
     "KeywordRules",
     "Labeler",
     "LabelingCancelled",
+    "LinearLabeler",
     "ModelLabeler",
     "ParquetSource",
     "PartSummary",

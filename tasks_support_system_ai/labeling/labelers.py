@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 
 import numpy as np
@@ -10,10 +10,16 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from tasks_support_system_ai.labeling.rules import KeywordRules
-from tasks_support_system_ai.nlp.batch import has_prep_step, predict_distinct, predict_prepared
+from tasks_support_system_ai.nlp.batch import (
+    has_prep_step,
+    predict_distinct,
+    predict_each_distinct,
+    predict_prepared,
+)
+from tasks_support_system_ai.nlp.linear import LinearTextModel
 
 if TYPE_CHECKING:
-    from sklearn.pipeline import Pipeline  # only for types: importing sklearn costs ~90 MB RSS
+    from sklearn.pipeline import Pipeline  # only for types: importing sklearn costs ~170 MB RSS
 
 PREP_ROWS: Final = 10_000
 
@@ -73,16 +79,48 @@ class ModelLabeler:
         return predict_distinct(self.pipeline, texts)
 
     def label_arrow(self, texts: pa.Array | pa.ChunkedArray) -> NDArray[np.str_]:
-        """Python strings are made ``PREP_ROWS`` at a time and dropped once preprocessed, so a
-        batch's raw texts never all exist as Python objects (they are ~2x their Arrow size)."""
-        pieces = (p.fill_null("").to_pylist() for p in _slices(texts, PREP_ROWS))
         if not self._split:
-            labels = [predict_distinct(self.pipeline, piece) for piece in pieces]
+            labels = [predict_distinct(self.pipeline, piece) for piece in _python_pieces(texts)]
             return np.concatenate(labels) if labels else np.array([], dtype=str)
-        prepared: list[str] = []
-        for piece in pieces:
-            prepared.extend(self.pipeline[0].transform(piece))
-        return predict_prepared(self.pipeline, prepared)
+        return predict_prepared(self.pipeline, _prepared(texts, self.pipeline[0].transform))
+
+
+class LinearLabeler:
+    """A ``LinearTextModel``: the same labels as its pipeline, from plain arrays.
+
+    Batch-labeling workers use this, so they never import scikit-learn (~170 MB per process).
+    """
+
+    def __init__(self, model: LinearTextModel) -> None:
+        self.model = model
+
+    @property
+    def default_label(self) -> None:
+        return None
+
+    def label(self, texts: Sequence[str]) -> NDArray[np.str_]:
+        return predict_each_distinct(self.model.predict_prepared, self.model.prepare(list(texts)))
+
+    def label_arrow(self, texts: pa.Array | pa.ChunkedArray) -> NDArray[np.str_]:
+        return predict_each_distinct(
+            self.model.predict_prepared, _prepared(texts, self.model.prepare)
+        )
+
+
+def _prepared(
+    texts: pa.Array | pa.ChunkedArray, prepare: Callable[[list[str]], list[str]]
+) -> list[str]:
+    """Python strings are made ``PREP_ROWS`` at a time and dropped once prepared, so a batch's
+    raw texts never all exist as Python objects (they are ~2x their Arrow size)."""
+    prepared: list[str] = []
+    for piece in _python_pieces(texts):
+        prepared.extend(prepare(piece))
+    return prepared
+
+
+def _python_pieces(texts: pa.Array | pa.ChunkedArray) -> Iterator[list[str]]:
+    # A missing text (None) is scored as an empty one.
+    return ([text or "" for text in p.to_pylist()] for p in _slices(texts, PREP_ROWS))
 
 
 def _slices(texts: pa.Array | pa.ChunkedArray, rows: int) -> Iterator[pa.Array]:

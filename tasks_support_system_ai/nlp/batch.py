@@ -7,13 +7,13 @@ texts → ~16,000 distinct), so the TF-IDF and model steps run on far fewer rows
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from tasks_support_system_ai.nlp.fast import LinearTextModel
+Labels = NDArray[np.str_]
 
 
 def has_prep_step(pipeline: Any) -> bool:
@@ -22,7 +22,7 @@ def has_prep_step(pipeline: Any) -> bool:
     return len(steps) > 1 and steps[0][0] == "prep"
 
 
-def predict_distinct(pipeline: Any, texts: Sequence[str]) -> NDArray[np.str_]:
+def predict_distinct(pipeline: Any, texts: Sequence[str]) -> Labels:
     """``pipeline.predict(texts)`` as strings; exact, whatever the pipeline."""
     if len(texts) == 0:
         return np.array([], dtype=str)
@@ -31,17 +31,23 @@ def predict_distinct(pipeline: Any, texts: Sequence[str]) -> NDArray[np.str_]:
     return predict_prepared(pipeline, pipeline[0].transform(list(texts)))
 
 
-def predict_prepared(pipeline: Any, prepared: list[str]) -> NDArray[np.str_]:
+def predict_prepared(pipeline: Any, prepared: list[str]) -> Labels:
     """Labels of texts already through the pipeline's ``prep`` step, each distinct one once."""
+    from tasks_support_system_ai.nlp.fast import linear_model, supports_linear  # scikit-learn
+
+    if supports_linear(pipeline):
+        return predict_each_distinct(linear_model(pipeline).predict_prepared, prepared)
+    return predict_each_distinct(
+        lambda distinct: np.asarray(pipeline[1:].predict(distinct)).astype(str), prepared
+    )
+
+
+def predict_each_distinct(predict: Callable[[list[str]], Labels], prepared: list[str]) -> Labels:
+    """``predict(prepared)``, calling ``predict`` once on the distinct strings."""
     if not prepared:
         return np.array([], dtype=str)
     distinct: dict[str, int] = {}
     inverse = np.fromiter(
         (distinct.setdefault(p, len(distinct)) for p in prepared), np.intp, len(prepared)
     )
-    predicted: NDArray[np.str_]
-    if LinearTextModel.supports(pipeline):
-        predicted = LinearTextModel(pipeline).predict_prepared(list(distinct))
-    else:
-        predicted = np.asarray(pipeline[1:].predict(list(distinct))).astype(str)
-    return predicted[inverse]
+    return predict(list(distinct))[inverse]

@@ -16,7 +16,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC, LinearSVC
 
 from tasks_support_system_ai.errors import InvalidInputError
-from tasks_support_system_ai.nlp.preprocess import Normaliser, Preprocessor
+from tasks_support_system_ai.nlp.prepare import Normaliser
+from tasks_support_system_ai.nlp.preprocess import Preprocessor
 
 ModelType = Literal["logistic", "svm"]
 LOGISTIC_KEYS = {"C", "solver", "max_iter", "class_weight", "penalty"}

@@ -23,7 +23,8 @@ from sklearn.preprocessing import Normalizer
 
 from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.nlp.pii import scrub_pii
-from tasks_support_system_ai.nlp.preprocess import Normaliser, Preprocessor
+from tasks_support_system_ai.nlp.prepare import Normaliser
+from tasks_support_system_ai.nlp.preprocess import Preprocessor
 
 MINIBATCH_ABOVE = 20_000
 _MIN_K = 2

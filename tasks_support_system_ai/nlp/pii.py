@@ -15,12 +15,13 @@ only from the first cue stem found in the lower-cased window before a number.
 from __future__ import annotations
 
 import re
-from typing import Final
-
-import pandas as pd
+from typing import TYPE_CHECKING, Final
 
 from .morph import Memo
 from .names import PERSON, scrub_names
+
+if TYPE_CHECKING:  # batch-labeling workers import this module without pandas
+    import pandas as pd
 
 PHONE: Final = "<PHONE>"
 EMAIL: Final = "<EMAIL>"

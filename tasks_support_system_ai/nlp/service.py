@@ -25,7 +25,12 @@ from tasks_support_system_ai.datasets.store import DatasetStore
 from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
 from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.nlp.batch import predict_distinct
-from tasks_support_system_ai.nlp.fast import TextPredictor, single_text_predictor
+from tasks_support_system_ai.nlp.fast import (
+    TextPredictor,
+    linear_model,
+    single_text_predictor,
+    supports_linear,
+)
 from tasks_support_system_ai.nlp.training import train_classifier
 from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
 from tasks_support_system_ai.registry.store import Stage
@@ -34,6 +39,7 @@ log = logging.getLogger(__name__)
 CLASSIFIER = "ticket-classifier"
 PRODUCTION = "production"  # model id alias: the current production classifier
 PRODUCTION_TTL_S = 1.0
+LINEAR_EXPORT: Final = "linear.npz"
 WAIT_TIMEOUT_S: Final = 900.0
 
 
@@ -150,6 +156,21 @@ class NLPService:
     def pipeline(self, model_id: str) -> Pipeline:
         """The loaded pipeline; loaded from the registry on first use and kept in memory."""
         return self._served(model_id).pipeline
+
+    def linear_export(self, model_id: str) -> str | None:
+        """Object key of the model as plain arrays (``nlp.linear``), written on first request;
+        ``None`` when the pipeline is not a plain TF-IDF + linear one. Batch-labeling workers
+        load this instead of the pipeline, so they never import scikit-learn."""
+        pipeline = self.pipeline(model_id)
+        if not supports_linear(pipeline):
+            return None
+        model = linear_model(pipeline)
+        if model.token_pattern is None:
+            return None
+        key = self.registry.derived_key(self.resolve(model_id), LINEAR_EXPORT)
+        if not self.registry.objects.exists(key):
+            self.registry.objects.put_bytes(key, model.to_bytes())
+        return key
 
     def _served(self, model_id: str) -> ServedModel:
         resolved = self.resolve(model_id)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import skops.io as sio
-
 from tasks_support_system_ai.errors import InvalidInputError
 
 TRUSTED_PREFIXES = (
@@ -21,12 +19,16 @@ TRUSTED_PREFIXES = (
 
 
 def dump_artifact(model: Any) -> bytes:
+    import skops.io as sio  # here, not at import: it loads scikit-learn (~170 MB per process)
+
     data: bytes = sio.dumps(model)
     return data
 
 
 def load_artifact(data: bytes) -> Any:
     """Load a skops artifact, refusing any type outside the trusted packages."""
+    import skops.io as sio
+
     try:
         untrusted = sio.get_untrusted_types(data=data)
     except Exception as error:

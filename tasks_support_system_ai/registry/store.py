@@ -169,9 +169,13 @@ class ModelRegistry:
             row = session.get(RegisteredModel, model_id)
             if row is not None:
                 session.delete(row)
-        if record.artifact_key:
-            self.objects.delete(record.artifact_key)
+        for key in self.objects.list(f"models/{model_id}."):  # the artifact and derived ones
+            self.objects.delete(key)
         return record
+
+    def derived_key(self, model_id: str, name: str) -> str:
+        """Where a file derived from a model's artifact lives (removed with the model)."""
+        return f"models/{model_id}.{name}"
 
     def remove_all(self, kind: str | None = None, *, force: bool = False) -> list[str]:
         """Remove every model (of ``kind``) except protected ones unless ``force``."""

@@ -95,9 +95,36 @@ def test_model_job_uses_a_registered_classifier(client: TestClient, context: App
     job = create(client, model_id=record.id)
     status = finished(client, context, str(job["id"]))
     assert status["status"] == "succeeded", status
+    # workers scored with the array export (no scikit-learn), written at submission
+    scorer_key = context.jobs.store.get(str(job["id"])).params["scorer_key"]
+    assert scorer_key == f"models/{record.id}.linear.npz"
+    assert context.objects.exists(scorer_key)
     distribution = status["result"]["label_distribution"]  # type: ignore[index]
     # 100 of each text; ids 0..9 (4 roaming, 3 billing, 3 internet) re-submitted as internet
     assert distribution == {"roaming": 96, "billing": 97, "internet": 107}
+
+
+def test_object_store_source(client: TestClient, context: AppContext) -> None:
+    local = context.settings.data_dir / "tickets" / "small.parquet"
+    context.objects.put_file("uploads/small.parquet", local)
+    job = create(client, rules=RULES, source={"kind": "object", "key": "uploads/small.parquet"})
+    status = finished(client, context, str(job["id"]))
+    assert status["status"] == "succeeded", status
+    assert status["result"]["deduplicated"] == 300  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("key", "status", "code"),
+    [
+        ("uploads/none.parquet", 404, "source_not_found"),
+        ("../x.parquet", 422, "invalid_object_key"),
+    ],
+)
+def test_bad_object_keys(client: TestClient, key: str, status: int, code: str) -> None:
+    body = {"rules": RULES, "source": {"kind": "object", "key": key}}
+    response = client.post("/api/labeling/create_task", json=body)
+    assert response.status_code == status, response.text
+    assert response.json()["code"] == code
 
 
 def test_task_list_is_newest_first(client: TestClient) -> None:

@@ -106,14 +106,14 @@ def test_single_text_fast_path_gives_the_pipelines_labels(
     from sklearn.base import clone
     from sklearn.svm import LinearSVC
 
-    from tasks_support_system_ai.nlp.fast import LinearTextModel, single_text_predictor
+    from tasks_support_system_ai.nlp.fast import single_text_predictor, supports_linear
 
     pipeline = logistic.pipeline
     if model == "linear_svc":
         pipeline = (
             clone(pipeline).set_params(clf=LinearSVC()).fit(tickets["full"], tickets["topic"])
         )
-    assert LinearTextModel.supports(pipeline)
+    assert supports_linear(pipeline)
     predict_one = single_text_predictor(pipeline)
     texts = [*tickets["full"].head(1500), "", "!!!", "совершенно новые слова"]
     expected = pipeline.predict(texts).astype(str).tolist()
@@ -121,10 +121,10 @@ def test_single_text_fast_path_gives_the_pipelines_labels(
 
 
 def test_other_pipelines_fall_back_to_predict(tickets: pd.DataFrame) -> None:
-    from tasks_support_system_ai.nlp.fast import LinearTextModel, single_text_predictor
+    from tasks_support_system_ai.nlp.fast import single_text_predictor, supports_linear
 
     svm = train_classifier(tickets["full"].head(600), tickets["topic"].head(600), "svm", {})
-    assert not LinearTextModel.supports(svm.pipeline)  # calibrated: probabilities, not weights
+    assert not supports_linear(svm.pipeline)  # calibrated: probabilities, not weights
     text = tickets["full"].iloc[0]
     assert single_text_predictor(svm.pipeline)(text) == str(svm.pipeline.predict([text])[0])
 

@@ -67,7 +67,7 @@ def _reference_normalise(value: str) -> str:
 
 def _reference_transform(prep: Preprocessor, value: str) -> str:
     stops = prep.stop_word_set("ru")
-    word = prep._word_normaliser()
+    word = prep.preparer("ru").word_normaliser()
     out = []
     for token in _reference_normalise(pii.scrub_pii(value)).split():
         if token.startswith("__"):

@@ -9,10 +9,12 @@ from pydantic import BaseModel, Field, model_validator
 
 
 class SourceSpec(BaseModel):
-    """Where the tickets are: a Parquet file under the data folder, or a SQL table by URL."""
+    """Where the tickets are: a Parquet file under the data folder or in the object store
+    (local folder or S3/MinIO), or a SQL table by URL."""
 
-    kind: Literal["parquet", "sql"] = "parquet"
+    kind: Literal["parquet", "object", "sql"] = "parquet"
     file: str | None = Field("demo/large_table.parquet", description="parquet: path in data_dir")
+    key: str | None = Field(None, description="object: key of a Parquet file in the object store")
     url: str | None = Field(None, description="sql: SQLAlchemy URL")
     table: str | None = Field(None, description="sql: table name")
     id_column: str = "id"
@@ -25,6 +27,8 @@ class SourceSpec(BaseModel):
             raise ValueError("a sql source needs both 'url' and 'table'")
         if self.kind == "parquet" and not self.file:
             raise ValueError("a parquet source needs 'file'")
+        if self.kind == "object" and not self.key:
+            raise ValueError("an object source needs 'key'")
         return self
 
 
@@ -46,7 +50,7 @@ class LabelingRequest(BaseModel):
     start: datetime | None = Field(None, description="only tickets created at or after this")
     end: datetime | None = Field(None, description="only tickets created at or before this")
     parts: int = Field(2, ge=1, le=256, description="time-range parts labeled in parallel")
-    batch_rows: int = Field(50_000, ge=100, le=500_000, description="rows read per batch")
+    batch_rows: int = Field(10_000, ge=100, le=500_000, description="rows read per batch")
 
     @model_validator(mode="after")
     def _one_labeler(self) -> Self:
