@@ -20,6 +20,7 @@ from tasks_support_system_ai.datasets.parsing import DatasetKind
 from tasks_support_system_ai.datasets.store import DatasetStore, VersionInfo
 from tasks_support_system_ai.errors import DataNotReadyError
 from tasks_support_system_ai.hierarchy import QueueTree
+from tasks_support_system_ai.memory import release_free_memory
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class ActiveData:
     def _build(self, tickets: VersionInfo, hierarchy: VersionInfo) -> LoadedData:
         tree = QueueTree.from_frame(self.store.load_frame(hierarchy))
         load = QueueLoad.build(tree, self.store.load_frame(tickets))
+        release_free_memory()  # the ticket frame was several times the size of the view
         return LoadedData(tickets=tickets, hierarchy=hierarchy, load=load)
 
     @property

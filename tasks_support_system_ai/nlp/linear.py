@@ -12,11 +12,13 @@ import itertools
 import json
 import re
 from collections.abc import Callable
+from functools import cached_property
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
+from .ngram_index import IntArray, NgramIndex
 from .prepare import TextPreparer
 
 FORMAT: Final = "support-ai/linear-text-model/1"
@@ -84,29 +86,42 @@ class LinearTextModel:
         return self.classes[int(np.argmax(scores))]
 
     def predict_prepared(self, prepared: list[str]) -> npt.NDArray[np.str_]:
-        """Labels of texts already prepared, as one sparse product (numpy only)."""
-        indptr, columns, counts = [0], list[int](), list[int]()
-        for doc in prepared:
-            row = self._counts(doc)
-            columns.extend(row.keys())
-            counts.extend(row.values())
-            indptr.append(len(columns))
-        values = np.asarray(counts, dtype=np.float64)
-        index = np.asarray(columns, dtype=np.intp)
-        rows = np.repeat(np.arange(len(prepared)), np.diff(indptr))
+        """Labels of texts already prepared: TF-IDF rows and scores in numpy, no sparse library."""
+        rows, columns, counts = self._batch_counts(prepared)
+        values = counts.astype(np.float64)
         if self.sublinear:
             values = np.log(values) + 1.0
-        values *= self.idf[index]
+        values *= self.idf[columns]
         if self.l2:
             norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(prepared)))
             values /= norms[rows]
         scores = np.tile(self.bias, (len(prepared), 1))
         for label in range(len(self.classes)):  # a column at a time: no (nnz, classes) temporary
             scores[:, label] += np.bincount(
-                rows, weights=values * self.weights[index, label], minlength=len(prepared)
+                rows, weights=values * self.weights[columns, label], minlength=len(prepared)
             )
         labels: npt.NDArray[np.str_] = np.asarray(self.classes)[np.argmax(scores, axis=1)]
         return labels
+
+    def _batch_counts(self, prepared: list[str]) -> tuple[IntArray, IntArray, IntArray]:
+        if self.token_pattern is not None:
+            return self._ngram_index.counts(prepared)
+        rows, columns, counts = [], list[int](), list[int]()
+        for row, doc in enumerate(prepared):
+            found = self._counts(doc)
+            rows.extend([row] * len(found))
+            columns.extend(found.keys())
+            counts.extend(found.values())
+        return (
+            np.asarray(rows, np.int64),
+            np.asarray(columns, np.int64),
+            np.asarray(counts, np.int64),
+        )
+
+    @cached_property
+    def _ngram_index(self) -> NgramIndex:
+        assert self.token_pattern is not None
+        return NgramIndex(self.vocabulary, self.token_pattern)
 
     def _counts(self, doc: str) -> dict[int, int]:
         counts: dict[int, int] = {}

@@ -24,13 +24,15 @@ from tasks_support_system_ai.datasets.parsing import DatasetKind
 from tasks_support_system_ai.datasets.store import DatasetStore
 from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
 from tasks_support_system_ai.forecasting.cache import LRUCache
-from tasks_support_system_ai.nlp.batch import predict_distinct
+from tasks_support_system_ai.memory import release_free_memory
+from tasks_support_system_ai.nlp.batch import predict_distinct, predict_each_distinct
 from tasks_support_system_ai.nlp.fast import (
     TextPredictor,
     linear_model,
     single_text_predictor,
     supports_linear,
 )
+from tasks_support_system_ai.nlp.linear import LinearTextModel
 from tasks_support_system_ai.nlp.training import train_classifier
 from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
 from tasks_support_system_ai.registry.store import Stage
@@ -82,14 +84,29 @@ class TrainingTexts:
 
 @dataclass(frozen=True)
 class ServedModel:
-    """A loaded pipeline and its exact single-text fast path."""
+    """A loaded pipeline, its exact single-text fast path and, for TF-IDF + linear
+    pipelines, their array form (batches are scored with it)."""
 
     pipeline: Pipeline
     predict_one: TextPredictor
+    linear: LinearTextModel | None
 
     @classmethod
     def of(cls, pipeline: Pipeline) -> ServedModel:
-        return cls(pipeline, single_text_predictor(pipeline))
+        linear = linear_model(pipeline) if supports_linear(pipeline) else None
+        served = cls(
+            pipeline, linear.predict_one if linear else single_text_predictor(pipeline), linear
+        )
+        release_free_memory()  # reading the artifact took several times the model's size
+        return served
+
+    def predict_many(self, texts: Sequence[str]) -> list[str]:
+        if self.linear is None:
+            return [str(label) for label in predict_distinct(self.pipeline, texts)]
+        prepared = self.linear.prepare(list(texts))
+        return [
+            str(label) for label in predict_each_distinct(self.linear.predict_prepared, prepared)
+        ]
 
 
 class NLPService:
@@ -216,7 +233,7 @@ class NLPService:
 
     def predict_many(self, model_id: str, texts: Sequence[str]) -> list[str]:
         """Labels of a large batch (CSV chunks); rows may be empty, no single-text path."""
-        return [str(label) for label in predict_distinct(self.pipeline(model_id), texts)]
+        return self._served(model_id).predict_many(texts)
 
     def predict_scores(
         self, model_id: str, texts: Sequence[str]
