@@ -116,6 +116,7 @@ def test_predict_csv_streams_scored_rows(client: TestClient, model_id: str) -> N
     ("content", "code"),
     [
         (b"ticket,body\n1,x\n", "missing_columns"),
+        (b"ticket,text\n1,x\n2,y,z\n", "malformed_csv"),
         ("text\nпривет\n".encode("cp1251"), "not_utf8"),
         (b"", "empty_file"),
         (b"text\n" + b"a" * 1_100_000 + b"\n", "file_too_large"),

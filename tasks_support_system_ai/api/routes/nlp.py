@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import itertools
-from collections.abc import Iterator
-from typing import Annotated, BinaryIO
+from typing import Annotated
 
-import pandas as pd
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
@@ -27,13 +21,11 @@ from tasks_support_system_ai.api.schemas.nlp import (
     ScoresResponse,
 )
 from tasks_support_system_ai.api.schemas.registry import ModelOut
-from tasks_support_system_ai.errors import InvalidInputError, PayloadTooLargeError
-from tasks_support_system_ai.nlp.service import NLPService
+from tasks_support_system_ai.errors import PayloadTooLargeError
+from tasks_support_system_ai.nlp.csv_scoring import check_csv, score_csv
 from tasks_support_system_ai.registry.store import Stage
 
 router = APIRouter(prefix="/api", tags=["nlp"], responses=ERROR_RESPONSES)
-CSV_CHUNK_ROWS = 10_000  # bounded memory: the answer is streamed chunk by chunk
-UTF8_BLOCK = 1 << 20
 
 
 @router.post("/fit_nlp", response_model=str)
@@ -89,62 +81,19 @@ async def predict_nlp_csv(
     """The uploaded CSV with a ``prediction`` column, scored and streamed in chunks.
 
     The upload is spooled to disk by the server and read in chunks of 10,000 rows, so memory
-    stays flat whatever the file size; encoding and the text column are checked before the
-    first byte of the answer, so every problem is a clear 4xx.
+    stays flat whatever the file size; encoding, the text column and every row's width are
+    checked in one pass before the first byte of the answer, so every problem is a clear 4xx.
     """
     limit = context.settings.max_upload_bytes
     if (file.size or 0) > limit:
         raise PayloadTooLargeError(f"File is larger than the {limit / 2**20:.0f} MB limit")
     await run_in_threadpool(context.nlp.pipeline, id)  # unknown/not-ready model → 4xx now
-    await run_in_threadpool(_check_utf8, file.file)
-    chunks = _read_chunks(file.file, text_column)
-    first = await run_in_threadpool(next, chunks)
+    await run_in_threadpool(check_csv, file.file, text_column)
     return StreamingResponse(
-        _score_chunks(context.nlp, id, first, chunks, text_column),
+        score_csv(file.file, text_column, lambda texts: context.nlp.predict_many(id, texts)),
         media_type="text/csv",
         headers={"Content-Disposition": "attachment; filename=predictions.csv"},
     )
-
-
-def _check_utf8(stream: BinaryIO) -> None:
-    """One streaming pass over the upload; rewinds it for the CSV reader."""
-    decoder, offset = codecs.getincrementaldecoder("utf-8")(), 0
-    while block := stream.read(UTF8_BLOCK):
-        try:
-            decoder.decode(block)
-        except UnicodeDecodeError as error:
-            raise InvalidInputError(
-                f"The CSV is not UTF-8 (byte {offset + error.start} is invalid)", code="not_utf8"
-            ) from None
-        offset += len(block)
-    stream.seek(0)
-    if offset == 0 or not stream.read(UTF8_BLOCK).strip():
-        raise InvalidInputError("The CSV file is empty", code="empty_file")
-    stream.seek(0)
-
-
-def _read_chunks(stream: BinaryIO, column: str) -> Iterator[pd.DataFrame]:
-    reader = pd.read_csv(stream, dtype=str, chunksize=CSV_CHUNK_ROWS, keep_default_na=False)
-    for chunk in reader:
-        if column not in chunk.columns:
-            raise InvalidInputError(
-                f"The CSV has no {column!r} column; columns: {', '.join(chunk.columns)}",
-                code="missing_columns",
-                missing=[column],
-            )
-        yield chunk
-
-
-def _score_chunks(
-    nlp: NLPService, model_id: str, first: pd.DataFrame, rest: Iterator[pd.DataFrame], column: str
-) -> Iterator[str]:
-    header = True
-    for chunk in itertools.chain([first], rest):  # lazily: one chunk in memory at a time
-        chunk["prediction"] = nlp.predict_many(model_id, chunk[column].tolist())
-        buffer = io.StringIO()
-        chunk.to_csv(buffer, index=False, header=header, quoting=csv.QUOTE_MINIMAL)
-        header = False
-        yield buffer.getvalue()
 
 
 @router.post("/models/{model_id}/promote", response_model=ModelOut)
