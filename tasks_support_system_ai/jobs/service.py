@@ -13,6 +13,8 @@ from tasks_support_system_ai.jobs.store import JobRecord, JobStore
 from tasks_support_system_ai.jobs.tasks import LABEL_PART, PUBLISH_LABELS, RUN_JOB
 
 WAIT_POLL_S: Final = 0.05
+COOPERATIVE_KINDS: Final = frozenset({"labeling"})
+"""Job kinds that check for cancellation often enough not to be terminated."""
 
 
 class JobService:
@@ -43,13 +45,20 @@ class JobService:
         return record
 
     def cancel(self, job_id: str) -> JobRecord:
-        """Queued jobs end at once; running ones stop at their next check (a batch or so)."""
+        """Queued jobs end at once. A running labeling job stops at its parts' next batch; a
+        running single-stage job (a fit, a backtest, a whole-tree forecast: long calls into
+        libraries with no place to check a flag) has its process terminated by its worker,
+        which starts a fresh one, and is recorded as cancelled here since it cannot say so."""
         record = self.store.get(job_id)
         if record.finished:
             raise ConflictError(
                 f"Job {job_id} already {record.status}", code="job_finished", status=record.status
             )
-        return self.store.request_cancel(job_id)
+        record = self.store.request_cancel(job_id)
+        if record.status == "running" and record.kind not in COOPERATIVE_KINDS:
+            self.app.control.revoke(job_id, terminate=True, signal="SIGTERM")
+            record = self.store.cancelled(job_id)
+        return record
 
     def wait(self, job_id: str, timeout_s: float) -> JobRecord:
         """The job once finished, or as it is when ``timeout_s`` runs out."""
