@@ -77,3 +77,18 @@ def test_labeling_with_the_stored_model_never_imports_sklearn(
     labels, modules = run.stdout.strip().splitlines()
     assert labels.split(",") == trained.pipeline.predict(probe_texts()).astype(str).tolist()
     assert modules == "[]"
+
+
+def test_other_analyzers_score_through_their_own_ngrams(trained: TrainedClassifier) -> None:
+    from sklearn.base import clone
+
+    texts = [f"{text} {k}" for k in range(20) for text in TOPICS.values()]
+    labels = [label for _ in range(20) for label in TOPICS]
+    unigrams = clone(trained.pipeline).set_params(tfidf__ngram_range=(1, 1)).fit(texts, labels)
+    model = linear_model(unigrams)
+    assert model.token_pattern is None  # not the plain 1–2-gram analyzer: no array export
+    with pytest.raises(ValueError, match="analyzer"):
+        model.to_bytes()
+    probe = probe_texts()
+    expected = unigrams.predict(probe).astype(str).tolist()
+    assert model.predict_prepared(model.prepare(probe)).tolist() == expected
