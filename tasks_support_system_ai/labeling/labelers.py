@@ -13,7 +13,6 @@ from tasks_support_system_ai.labeling.rules import KeywordRules
 from tasks_support_system_ai.nlp.batch import (
     has_prep_step,
     predict_distinct,
-    predict_each_distinct,
     predict_prepared,
 )
 from tasks_support_system_ai.nlp.linear import LinearTextModel
@@ -99,12 +98,10 @@ class LinearLabeler:
         return None
 
     def label(self, texts: Sequence[str]) -> NDArray[np.str_]:
-        return predict_each_distinct(self.model.predict_prepared, self.model.prepare(list(texts)))
+        return self.model.labels(self.model.prepare(list(texts)))
 
     def label_arrow(self, texts: pa.Array | pa.ChunkedArray) -> NDArray[np.str_]:
-        return predict_each_distinct(
-            self.model.predict_prepared, _prepared(texts, self.model.prepare)
-        )
+        return self.model.labels(_prepared(texts, self.model.prepare))
 
 
 def _prepared(

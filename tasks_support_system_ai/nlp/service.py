@@ -25,7 +25,7 @@ from tasks_support_system_ai.datasets.store import DatasetStore
 from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
 from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.memory import release_free_memory
-from tasks_support_system_ai.nlp.batch import predict_distinct, predict_each_distinct
+from tasks_support_system_ai.nlp.batch import predict_distinct
 from tasks_support_system_ai.nlp.fast import (
     TextPredictor,
     linear_model,
@@ -103,10 +103,7 @@ class ServedModel:
     def predict_many(self, texts: Sequence[str]) -> list[str]:
         if self.linear is None:
             return [str(label) for label in predict_distinct(self.pipeline, texts)]
-        prepared = self.linear.prepare(list(texts))
-        return [
-            str(label) for label in predict_each_distinct(self.linear.predict_prepared, prepared)
-        ]
+        return [str(label) for label in self.linear.labels(self.linear.prepare(list(texts)))]
 
 
 class NLPService:

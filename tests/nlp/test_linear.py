@@ -92,3 +92,18 @@ def test_other_analyzers_score_through_their_own_ngrams(trained: TrainedClassifi
     probe = probe_texts()
     expected = unigrams.predict(probe).astype(str).tolist()
     assert model.predict_prepared(model.prepare(probe)).tolist() == expected
+
+
+def test_labels_are_remembered_within_a_bound(
+    trained: TrainedClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tasks_support_system_ai.nlp import linear
+
+    monkeypatch.setattr(linear, "LABEL_MEMO_SIZE", 4)
+    model = linear_model(trained.pipeline)
+    prepared = model.prepare(probe_texts())
+    expected = model.predict_prepared(prepared).tolist()
+    assert model.labels(prepared + prepared).tolist() == expected + expected
+    assert len(model._label_memo) <= 4  # emptied when full, then refilled
+    assert model.labels(prepared[::-1]).tolist() == expected[::-1]
+    assert model.labels([]).tolist() == []
