@@ -31,7 +31,11 @@ def serve(
     host: str | None = typer.Option(None, help="bind address (default from settings)"),
     port: int | None = typer.Option(None, help="port (default from settings)"),
     workers: int = typer.Option(1, min=1, help="API worker processes"),
-    demo: bool = typer.Option(True, help="generate and load demo data when nothing is loaded"),
+    demo: bool = typer.Option(
+        True,
+        help="generate and load demo data when nothing is loaded, and train the default"
+        " classifier when there is no production one",
+    ),
     with_worker: bool = typer.Option(
         True, "--worker/--no-worker", help="also start a job worker process"
     ),
@@ -48,6 +52,8 @@ def serve(
         ensure_demo_data(
             context.datasets, settings.demo_dir, seed=settings.demo_seed, progress=True
         )
+        if context.nlp.ensure_default_model():  # trained by the worker started below
+            logging.getLogger(__name__).info("Training the default classifier (a job)")
     context.close()
     job_worker = _start_worker_process() if with_worker else None
     # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through Python (not the

@@ -113,3 +113,27 @@ def test_jobs_run_on_the_started_worker(served: tuple[httpx.Client, Path]) -> No
     texts = ["Роуминг не работает", "Верните деньги"]
     labels = client.post("/api/predict_nlp_batch", json={"id": model_id, "texts": texts})
     assert labels.status_code == 200
+
+
+def test_a_fresh_install_gets_a_protected_default_production_model(
+    served: tuple[httpx.Client, Path],
+) -> None:
+    """The README's labeling and scoring examples say ``"id": "production"``: it must exist."""
+    client, _ = served
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        models = client.get("/api/get_models").json()
+        default = [m for m in models if m["protected"]]
+        if default and default[0]["stage"] == "production":
+            break
+        time.sleep(0.5)
+    assert len(default) == 1, models
+    assert default[0]["stage"] == "production", models
+    answer = client.post("/api/predict_nlp", json={"id": "production", "text": "Нет интернета"})
+    assert answer.status_code == 200
+    assert answer.json()
+    assert client.delete("/api/remove_all_nlp").status_code == 200  # keeps protected ones
+    left = client.get("/api/get_models").json()
+    assert [m["id"] for m in left] == [default[0]["id"]]
+    assert client.delete("/api/remove_all_nlp", params={"force": True}).status_code == 200
+    assert client.get("/api/get_models").json() == []

@@ -51,6 +51,13 @@ def remove_nlp(context: ContextDep, model_id: str, force: bool = False) -> BaseR
     return BaseResponse(status="success", message=f"model {model_id} was successfully removed")
 
 
+@router.delete("/remove_all_nlp", response_model=BaseResponse)
+def remove_all_nlp(context: ContextDep, force: bool = False) -> BaseResponse:
+    """Remove every classifier except protected default models (those too with ``force``)."""
+    removed = context.nlp.remove_all(force=force)
+    return BaseResponse(status="success", message=f"{len(removed)} models removed")
+
+
 @router.post("/predict_nlp", response_model=str)
 def predict_nlp(context: ContextDep, request: PredictRequest) -> str:
     """The label of one ticket text."""
