@@ -1,0 +1,24 @@
+"""A fresh install queues one protected default classifier, promoted when trained."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tasks_support_system_ai.config import Settings
+from tasks_support_system_ai.context import build_context
+from tasks_support_system_ai.datasets.demo import generate_demo
+
+
+def test_default_model_is_queued_once(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    generate_demo(settings.demo_dir, seed=3, progress=False)
+    context = build_context(settings)
+    first = context.nlp.ensure_default_model()
+    assert first is not None
+    assert first.protected
+    assert first.status == "training"
+    jobs = context.jobs.store.records(kind="nlp_fit")
+    assert [job.params["promote"] for job in jobs] == ["production"]
+    assert context.nlp.ensure_default_model() is None  # one is already being trained
+    assert len(context.jobs.store.records(kind="nlp_fit")) == 1
+    context.close()
