@@ -23,7 +23,9 @@ Handler = Callable[["AppContext", dict[str, Any], JobProgress], dict[str, Any]]
 
 def nlp_fit(context: AppContext, params: dict[str, Any], progress: JobProgress) -> dict[str, Any]:
     progress.check_cancelled()
-    record = context.nlp.train(params["model_id"], params["model"], params["config"])
+    record = context.nlp.train(
+        params["model_id"], params["model"], params["config"], params.get("preprocessing")
+    )
     if params.get("promote"):
         record = context.nlp.promote(record.id, params["promote"])
     return {"model_id": record.id, "macro_f1": record.macro_f1, "stage": record.stage}

@@ -7,6 +7,7 @@ The request shapes follow the original service: ``{"model": "logistic", "config"
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from sklearn.calibration import CalibratedClassifierCV
@@ -58,14 +59,22 @@ def build_classifier(
     *,
     normaliser: Normaliser = "stem",
     language: str = "auto",
+    stop_words: Sequence[str] | None = None,
+    extra_stop_words: Sequence[str] = (),
     max_features: int = 50_000,
 ) -> Pipeline:
     """An unfitted pipeline from raw ticket text: PII scrubbing and normalisation come first,
     so neither the vocabulary in the artifact nor any derived data holds personal data.
-    ``language="auto"`` detects Russian or English from the training texts."""
+    ``language="auto"`` detects Russian or English from the training texts; ``stop_words``
+    replaces the language's default list, ``extra_stop_words`` adds to it."""
     estimator = _estimator(model, dict(config or {}))
     vectorizer = TfidfVectorizer(
         ngram_range=(1, 2), min_df=2, max_features=max_features, sublinear_tf=True
     )
-    preprocessor = Preprocessor(language=language, normaliser=normaliser)  # type: ignore[arg-type]
+    preprocessor = Preprocessor(
+        language=language,  # type: ignore[arg-type]
+        normaliser=normaliser,
+        stop_words=None if stop_words is None else tuple(stop_words),
+        extra_stop_words=tuple(extra_stop_words),
+    )
     return Pipeline([("prep", preprocessor), ("tfidf", vectorizer), ("clf", estimator)])

@@ -126,21 +126,30 @@ class NLPService:
         wait: bool = False,
         protected: bool = False,
         promote_to: Stage | None = None,
+        preprocessing: dict[str, Any] | None = None,
     ) -> ModelRecord:
         """Register a version in status "training" and queue its training as a job (which
-        promotes it to ``promote_to`` once trained)."""
+        promotes it to ``promote_to`` once trained). ``preprocessing``: normaliser, language,
+        stop words (see ``nlp.classifier.build_classifier``)."""
         from tasks_support_system_ai.nlp.classifier import build_classifier
 
-        build_classifier(model, config)  # reject a bad request before registering anything
+        preprocessing = preprocessing or {}
+        build_classifier(model, config, **preprocessing)  # reject a bad request before registering
         _, dataset_ref = self.texts.load()
         record = self.registry.create(
             CLASSIFIER,
             "nlp_classifier",
-            {"model": model, "config": config},
+            {"model": model, "config": config, "preprocessing": preprocessing},
             dataset_ref=dataset_ref,
             protected=protected,
         )
-        params = {"model_id": record.id, "model": model, "config": config, "promote": promote_to}
+        params = {
+            "model_id": record.id,
+            "model": model,
+            "config": config,
+            "preprocessing": preprocessing,
+            "promote": promote_to,
+        }
         job = self.jobs.submit("nlp_fit", params)
         if wait:
             self.jobs.wait(job.id, WAIT_TIMEOUT_S)
@@ -159,12 +168,18 @@ class NLPService:
             return None
         return self.fit(*DEFAULT_MODEL, protected=True, promote_to="production")
 
-    def train(self, model_id: str, model: str, config: dict[str, Any]) -> ModelRecord:
+    def train(
+        self,
+        model_id: str,
+        model: str,
+        config: dict[str, Any],
+        preprocessing: dict[str, Any] | None = None,
+    ) -> ModelRecord:
         """Train a registered version (run by the job); a failure is recorded, then raised."""
         try:
             frame, _ = self.texts.load()
             texts, labels = frame["full"].tolist(), frame["topic"].astype(str).tolist()
-            trained = train_classifier(texts, labels, model, config)
+            trained = train_classifier(texts, labels, model, config, preprocessing=preprocessing)
             return self.registry.complete(model_id, trained.pipeline, trained.report)
         except Exception as error:
             log.exception("Training %s failed", model_id)

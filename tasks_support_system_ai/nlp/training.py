@@ -30,11 +30,13 @@ def train_classifier(
     model: str = "logistic",
     config: dict[str, Any] | None = None,
     *,
+    preprocessing: dict[str, Any] | None = None,
     test_size: float = 0.2,
     seed: int = 42,
 ) -> TrainedClassifier:
-    """Fit on a stratified train split; statistics come from the held-out split."""
-    pipeline = build_classifier(model, config)  # a bad request fails before any data work
+    """Fit on a stratified train split; statistics come from the held-out split.
+    ``preprocessing``: ``build_classifier``'s keyword options (normaliser, stop words...)."""
+    pipeline = build_classifier(model, config, **(preprocessing or {}))  # bad request: fail first
     y = np.asarray(labels, dtype=str)
     classes, counts = np.unique(y, return_counts=True)
     if classes.size < 2:

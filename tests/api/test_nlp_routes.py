@@ -221,3 +221,31 @@ def test_name_and_assign(client: TestClient, clustering_id: str) -> None:
     bad = client.put(f"/api/clustering/{clustering_id}/names", json={"names": {"42": "x"}})
     assert bad.json()["code"] == "unknown_cluster"
     assert client.get("/api/clustering/model_nope").status_code == 404
+
+
+def test_fit_with_own_stop_words(client: TestClient) -> None:
+    body = {
+        "model": "logistic",
+        "preprocessing": {"normaliser": "none", "extra_stop_words": ["Роуминг", "интернет"]},
+        "wait": True,
+    }
+    model_id = client.post("/api/fit_nlp", json=body).json()
+    record = next(m for m in client.get("/api/get_models").json() if m["id"] == model_id)
+    assert record["status"] == "ready"
+    assert record["params"]["preprocessing"]["extra_stop_words"] == ["Роуминг", "интернет"]
+    pipeline = client.app.state.context.nlp.pipeline(model_id)  # type: ignore[attr-defined]
+    vocabulary = pipeline.named_steps["tfidf"].vocabulary_
+    assert "роуминг" not in vocabulary  # stop words are matched case-insensitively
+    prepared = pipeline.named_steps["prep"].transform(["Домашний Интернет и роуминг"])
+    assert prepared == ["домашний"]  # "и": a default stop word; the others: ours
+    assert any(term.startswith("домашн") for term in vocabulary)  # "none": words as written
+
+
+@pytest.mark.parametrize(
+    "preprocessing",
+    [{"normaliser": "soundex"}, {"extra_stop_words": [""]}, {"stopwords": ["x"]}],
+)
+def test_bad_preprocessing_is_422(client: TestClient, preprocessing: dict[str, object]) -> None:
+    response = client.post("/api/fit_nlp", json={"preprocessing": preprocessing})
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_request"

@@ -31,7 +31,10 @@ router = APIRouter(prefix="/api", tags=["nlp"], responses=ERROR_RESPONSES)
 @router.post("/fit_nlp", response_model=str)
 def fit_nlp(context: ContextDep, request: FitRequest) -> str:
     """Start training; returns the model id. Status: GET /api/get_models or /api/statistics/{id}."""
-    return context.nlp.fit(request.model, request.config, wait=request.wait).id
+    preprocessing = request.preprocessing.model_dump()
+    return context.nlp.fit(
+        request.model, request.config, wait=request.wait, preprocessing=preprocessing
+    ).id
 
 
 @router.get("/statistics/{model_id}")

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Preprocessing(BaseModel):
+    """How ticket text is normalised before TF-IDF (PII is always scrubbed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    normaliser: Literal["stem", "lemma", "none"] = "stem"
+    language: Literal["auto", "ru", "en"] = Field("auto", description="auto: detected")
+    stop_words: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        None, max_length=20_000, description="replaces the language's default stop words"
+    )
+    extra_stop_words: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, max_length=20_000, examples=[["абонент", "оператор"]]
+    )
 
 
 class FitRequest(BaseModel):
     model: str = Field("logistic", description="logistic | svm")
     config: dict[str, Any] = Field(default_factory=dict, examples=[{"C": 10, "solver": "lbfgs"}])
+    preprocessing: Preprocessing = Field(default_factory=Preprocessing)
     wait: bool = Field(False, description="answer only when training has finished")
 
 
