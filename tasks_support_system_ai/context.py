@@ -90,9 +90,16 @@ class AppContext:
 
     def build_services(self) -> AppContext:
         """Build every service now: a threaded server must not race to build one twice."""
-        for name in ("datasets", "active", "forecasts", "forecast_runs", "registry"):
+        for name in (
+            "datasets",
+            "active",
+            "forecasts",
+            "forecast_runs",
+            "registry",
+            "nlp",
+            "topics",
+        ):
             getattr(self, name)
-        self.nlp, self.topics  # noqa: B018  # built for their side effect
         return self
 
     def close(self) -> None:

@@ -13,18 +13,15 @@ import gc
 from functools import cache
 from typing import Any
 
+import pyarrow as pa
+
 __all__ = ["release_free_memory"]
 
 
 def release_free_memory() -> None:
     """Collect garbage, empty pyarrow's pool of unused blocks and trim glibc's heap."""
     gc.collect()
-    try:
-        import pyarrow as pa
-
-        pa.default_memory_pool().release_unused()
-    except ImportError:  # pragma: no cover - pyarrow is a dependency
-        pass
+    pa.default_memory_pool().release_unused()
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)

@@ -216,11 +216,8 @@ class NLPService:
         """Object key of the model as plain arrays (``nlp.linear``), written on first request;
         ``None`` when the pipeline is not a plain TF-IDF + linear one. Batch-labeling workers
         load this instead of the pipeline, so they never import scikit-learn."""
-        pipeline = self.pipeline(model_id)
-        if not supports_linear(pipeline):
-            return None
-        model = linear_model(pipeline)
-        if model.token_pattern is None:
+        model = self._served(model_id).linear  # built once, when the model was loaded
+        if model is None or model.token_pattern is None:
             return None
         key = self.registry.derived_key(self.resolve(model_id), LINEAR_EXPORT)
         if not self.registry.objects.exists(key):
