@@ -11,11 +11,26 @@ import ctypes
 import ctypes.util
 import gc
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 import pyarrow as pa
 
-__all__ = ["release_free_memory"]
+__all__ = ["keep_large_blocks_returnable", "release_free_memory"]
+
+_M_MMAP_THRESHOLD: Final = -3
+_MMAP_THRESHOLD_BYTES: Final = 1 << 20
+
+
+def keep_large_blocks_returnable() -> None:
+    """Serve every allocation of 1 MiB or more by its own mapping, returned to the OS when freed.
+
+    glibc raises this threshold by itself after large blocks are freed (up to 32 MiB), and then
+    carves 8 MB CSV blocks and joined text batches out of a heap it keeps: scoring a 600 MB CSV
+    left ~450 MB resident that nothing used. Called once at process start.
+    """
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
 
 
 def release_free_memory() -> None:
@@ -29,7 +44,7 @@ def release_free_memory() -> None:
 
 @cache
 def _libc() -> Any:
-    """glibc, when this is a glibc system (``malloc_trim`` is glibc-only)."""
+    """glibc, when this is a glibc system (``malloc_trim`` and ``mallopt`` are glibc-only)."""
     name = ctypes.util.find_library("c")
     if name is None:
         return None

@@ -24,6 +24,7 @@ from tasks_support_system_ai.api.routes import (
 )
 from tasks_support_system_ai.config import Settings, get_settings
 from tasks_support_system_ai.context import AppContext, build_context
+from tasks_support_system_ai.memory import keep_large_blocks_returnable
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = context is None
+        keep_large_blocks_returnable()
         app.state.context = (context or build_context(settings or get_settings())).build_services()
         await run_in_threadpool(app.state.context.active.refresh)
         threading.Thread(target=app.state.context.nlp.preload_production, daemon=True).start()

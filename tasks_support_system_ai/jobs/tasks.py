@@ -31,8 +31,9 @@ PUBLISH_RETRY_S = 2
 def register_tasks(app: JobsCelery) -> None:
     """Define the tasks on ``app``; they build their context from ``app.settings``.
 
-    Domain code is imported inside each task, on first use in the (forked) pool process: the
-    worker's main process stays small, and a labeling process never loads forecasting code.
+    Domain code is imported inside each task, on first use in the (forked) pool process, so the
+    worker's main process stays small; labeling stages run in a lean child process of their own
+    (``jobs.label_process``), so a pool process never holds a labeling's memory afterwards.
     """
 
     @app.task(name=RUN_JOB, shared=False)  # type: ignore[untyped-decorator]
@@ -51,20 +52,20 @@ def register_tasks(app: JobsCelery) -> None:
 
     @app.task(name=LABEL_PART, shared=False)  # type: ignore[untyped-decorator]
     def label_part(job_id: str, part: int) -> None:
-        from tasks_support_system_ai.jobs.labeling import run_part
+        from tasks_support_system_ai.jobs.label_process import PART, run_isolated
 
         context = worker_context(app.settings)
         guarded(
             context.jobs.store,
             job_id,
             "label",
-            lambda progress: run_part(context, job_id, part, progress),
+            lambda _: run_isolated(app.settings, PART, job_id, part),
             completes_job=False,
         )
 
     @app.task(name=PUBLISH_LABELS, bind=True, max_retries=300, shared=False)  # type: ignore[untyped-decorator]
     def publish_labels(task: Task, job_id: str) -> None:
-        from tasks_support_system_ai.jobs.labeling import run_publish
+        from tasks_support_system_ai.jobs.label_process import PUBLISH, run_isolated
 
         context = worker_context(app.settings)
         try:
@@ -72,7 +73,7 @@ def register_tasks(app: JobsCelery) -> None:
                 context.jobs.store,
                 job_id,
                 "publish",
-                lambda progress: run_publish(context, job_id, progress),
+                lambda _: run_isolated(app.settings, PUBLISH, job_id),
             )
         except PartsPending as pending:  # a part was redelivered and is still running
             raise task.retry(countdown=PUBLISH_RETRY_S) from pending

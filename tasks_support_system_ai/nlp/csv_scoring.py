@@ -1,9 +1,12 @@
-"""Score a CSV of tickets: the same CSV back with a ``prediction`` column, chunk by chunk.
+"""Score a CSV of tickets: the same CSV back with a ``prediction`` column, block by block.
 
-The stdlib ``csv`` module streams rows with a few MB of memory whatever the file size (pandas'
-chunked reader held ~45 MB per 10,000-row chunk here). Every problem is found by ``check_csv``
-in one pass before scoring starts, so a caller can still answer with a clear error instead of
-breaking off a response halfway.
+Arrow parses in C++, a few MB at a time whatever the file size, and rows are written with Arrow's
+string kernels; the stdlib ``csv`` module took ~13 µs a row, a third of the scoring time. Every
+value is read as a string and written back as the ``csv`` module would (quoted only when it holds
+a comma, a quote or a line break), so ids like "007" come back unchanged. ``check_csv`` reads
+the whole file once before scoring starts, so a caller can still answer with a clear error
+instead of breaking off a response halfway; when Arrow rejects a file, a plain Python pass finds
+the line and the reason to report.
 """
 
 from __future__ import annotations
@@ -12,96 +15,142 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterator
-from itertools import islice
 from typing import BinaryIO, Final
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from tasks_support_system_ai.errors import InvalidInputError
 
 PREDICTION: Final = "prediction"
-CHUNK_ROWS: Final = 10_000
-_BLOCK: Final = 1 << 20
+BLOCK_BYTES: Final = 2 << 20
+_UTF8_BLOCK: Final = 1 << 20
+_QUOTE_IF: Final = r'[,"\r\n]'  # the ``csv`` module's minimal quoting, and \r too
+_PARSE: Final = pacsv.ParseOptions(newlines_in_values=True)
 csv.field_size_limit(1 << 30)  # a ticket may be long; the upload size limit bounds it anyway
 
 
 def check_csv(stream: BinaryIO, column: str) -> None:
-    """UTF-8, a header naming ``column``, and every row as wide as the header; rewinds."""
-    _check_utf8(stream)
-    with _Rows(stream) as rows:
-        header = rows.header(column)
-        try:
-            for row in rows:
-                if len(row) != len(header):
-                    raise InvalidInputError(
-                        f"CSV line {rows.line} has {len(row)} fields; the header has {len(header)}",
-                        code="malformed_csv",
-                        line=rows.line,
-                    )
-        except csv.Error as error:
-            raise InvalidInputError(
-                f"CSV line {rows.line} cannot be read: {error}", code="malformed_csv"
-            ) from None
-    stream.seek(0)
+    """UTF-8, a header naming ``column`` once, and every row as wide as the header; rewinds."""
+    try:
+        for _ in _batches(stream, column, BLOCK_BYTES):
+            pass
+    except pa.ArrowInvalid as error:
+        stream.seek(0)
+        _explain(stream, column)
+        raise InvalidInputError(
+            f"The CSV cannot be read: {str(error).removeprefix('CSV parse error: ')}",
+            code="malformed_csv",
+        ) from None
+    finally:
+        stream.seek(0)
 
 
 def score_csv(
     stream: BinaryIO,
     column: str,
     predict: Callable[[list[str]], list[str]],
-    chunk_rows: int = CHUNK_ROWS,
-) -> Iterator[str]:
-    """The header, then ``chunk_rows`` scored rows at a time, as CSV text (checked input)."""
-    with _Rows(stream) as rows:
-        header = rows.header(column)
-        at = header.index(column)
-        yield _write([[*header, PREDICTION]])
-        while chunk := list(islice(rows, chunk_rows)):
-            labels = predict([row[at] for row in chunk])
-            yield _write([[*row, label] for row, label in zip(chunk, labels, strict=True)])
+    block_bytes: int = BLOCK_BYTES,
+) -> Iterator[bytes]:
+    """The header, then each block of rows with its predictions, as CSV (checked input)."""
+    for number, batch in enumerate(_batches(stream, column, block_bytes)):
+        if number == 0:
+            yield _csv_line([*batch.schema.names, PREDICTION]).encode()
+        labels = pa.array(predict(batch.column(column).to_pylist()), pa.string())
+        yield _csv_rows([*batch.columns, labels])
 
 
-class _Rows:
-    """Non-blank CSV rows of a binary stream; a leading byte-order mark is dropped. Leaving
-    the ``with`` block detaches the decoder, so the caller's stream stays open."""
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-        self._reader = csv.reader(self._text)
-
-    def __enter__(self) -> _Rows:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._text.detach()
-
-    def __iter__(self) -> Iterator[list[str]]:
-        return (row for row in self._reader if row)
-
-    @property
-    def line(self) -> int:
-        return self._reader.line_num
-
-    def header(self, column: str) -> list[str]:
-        header = next(iter(self), None)
-        if header is None:
-            raise InvalidInputError("The CSV file is empty", code="empty_file")
-        if column not in header:
-            raise InvalidInputError(
-                f"The CSV has no {column!r} column; columns: {', '.join(header)}",
-                code="missing_columns",
-                missing=[column],
-            )
-        return header
+def _csv_rows(columns: list[pa.Array]) -> bytes:
+    """Rows of equally long string columns as CSV lines, built by Arrow kernels."""
+    if not len(columns[0]):
+        return b""
+    fields = [pc.if_else(pc.match_substring_regex(c, _QUOTE_IF), _quoted(c), c) for c in columns]
+    lines = pc.binary_join_element_wise(pc.binary_join_element_wise(*fields, ","), "", "\n")
+    _, offsets, data = lines.buffers()
+    end = int(np.frombuffer(offsets, np.int32, count=1, offset=4 * len(lines))[0])
+    return b"" if data is None else data.slice(0, end).to_pybytes()
 
 
-def _write(rows: list[list[str]]) -> str:
+def _quoted(column: pa.Array) -> pa.Array:
+    return pc.binary_join_element_wise('"', pc.replace_substring(column, '"', '""'), '"', "")
+
+
+def _csv_line(fields: list[str]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\n").writerow(fields)
     return buffer.getvalue()
+
+
+def _batches(stream: BinaryIO, column: str, block_bytes: int) -> Iterator[pa.RecordBatch]:
+    """Record batches of string columns; a header-only file gives one empty batch."""
+    stream.seek(0)
+    names = _header(stream, column)
+    stream.seek(0)
+    reader = pacsv.open_csv(
+        stream,
+        read_options=pacsv.ReadOptions(block_size=block_bytes),
+        parse_options=_PARSE,
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
+        memory_pool=pa.system_memory_pool(),
+    )
+    empty = True
+    for batch in reader:
+        empty = False
+        yield batch
+    if empty:
+        yield pa.RecordBatch.from_pylist([], schema=reader.schema)
+
+
+def _header(stream: BinaryIO, column: str) -> list[str]:
+    try:
+        names: list[str] = pacsv.open_csv(stream, parse_options=_PARSE).schema.names
+    except pa.ArrowInvalid as error:
+        if "Empty CSV file" in str(error):
+            raise InvalidInputError("The CSV file is empty", code="empty_file") from None
+        raise
+    if column not in names:
+        raise InvalidInputError(
+            f"The CSV has no {column!r} column; columns: {', '.join(names)}",
+            code="missing_columns",
+            missing=[column],
+        )
+    if len(set(names)) != len(names):
+        twice = sorted({name for name in names if names.count(name) > 1})
+        raise InvalidInputError(
+            f"The CSV header names {', '.join(map(repr, twice))} more than once",
+            code="malformed_csv",
+        )
+    return names
+
+
+def _explain(stream: BinaryIO, column: str) -> None:
+    """Raise the first problem a plain Python reading finds: bad UTF-8, or a row's width."""
+    _check_utf8(stream)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        reader = csv.reader(text)
+        rows = (row for row in reader if row)
+        width = len(next(rows, []))
+        for row in rows:
+            if len(row) != width:
+                raise InvalidInputError(
+                    f"CSV line {reader.line_num} has {len(row)} fields; the header has {width}",
+                    code="malformed_csv",
+                    line=reader.line_num,
+                )
+    except csv.Error as error:
+        raise InvalidInputError(
+            f"CSV line {reader.line_num} cannot be read: {error}", code="malformed_csv"
+        ) from None
+    finally:
+        text.detach()
 
 
 def _check_utf8(stream: BinaryIO) -> None:
     decoder, offset = codecs.getincrementaldecoder("utf-8")(), 0
-    while block := stream.read(_BLOCK):
+    while block := stream.read(_UTF8_BLOCK):
         try:
             decoder.decode(block)
         except UnicodeDecodeError as error:

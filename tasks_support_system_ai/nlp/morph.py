@@ -22,28 +22,39 @@ V = TypeVar("V")
 
 
 class Memo(dict[str, V]):
-    """A dict that fills itself from ``compute`` and empties itself when full.
+    """A dict that fills itself from ``compute`` and starts afresh when full.
 
     Hot loops look words up by plain subscription (or ``map(memo.__getitem__, ...)``),
     which stays a C-level dict hit; an ``lru_cache``d function pays a Python call
-    per word.  Emptying at ``maxsize`` keeps memory bounded with no per-hit cost;
-    keys longer than ``MEMO_KEY_MAX`` (URLs, pasted logs) are computed but not
-    stored, as they rarely repeat and would dominate the memory.
+    per word.  Starting afresh at ``maxsize`` keeps memory bounded (at most twice
+    ``maxsize`` entries) with no per-hit cost; the entries of the previous round are
+    still consulted before computing, so frequent keys survive the reset. Keys longer
+    than ``max_key`` (URLs, pasted logs) are computed but not stored, as they rarely
+    repeat and would dominate the memory.
     """
 
-    def __init__(self, compute: Callable[[str], V], maxsize: int = CACHE_SIZE) -> None:
+    def __init__(
+        self, compute: Callable[[str], V], maxsize: int = CACHE_SIZE, max_key: int = MEMO_KEY_MAX
+    ) -> None:
         super().__init__()
         self.compute = compute
         self.maxsize = maxsize
+        self.max_key = max_key
+        self._previous: dict[str, V] = {}
         _MEMOS[id(self)] = self
 
     def __missing__(self, key: str) -> V:
-        value = self.compute(key)
-        if len(key) <= MEMO_KEY_MAX:
+        value = self._previous[key] if key in self._previous else self.compute(key)
+        if len(key) <= self.max_key:
             if len(self) >= self.maxsize:
-                self.clear()
+                self._previous = dict(self)
+                super().clear()
             self[key] = value
         return value
+
+    def clear(self) -> None:
+        self._previous = {}
+        super().clear()
 
 
 _MEMOS: weakref.WeakValueDictionary[int, Memo[Any]] = weakref.WeakValueDictionary()

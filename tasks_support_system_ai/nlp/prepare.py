@@ -6,9 +6,11 @@ final); ``nlp.preprocess.Preprocessor`` is the scikit-learn face that builds one
 
 After PII scrubbing everything is word-local (see ``nlp.text``), so for "stem" and "none" each
 distinct whitespace-separated chunk is mapped once to its final tokens — normalised, stop words
-and short words dropped, stemmed — and a text costs one dict lookup per chunk. "lemma" keeps
-calling ``lemma`` per token, so its cache statistics still count every word. The memos live at
-module level, shared by every preparer with the same settings.
+and short words dropped, stemmed — and a text costs one dict lookup per chunk. Before that,
+texts are cut into pieces that prepare independently (``nlp.sentences``: stock phrases, digits
+folded), and each distinct piece is prepared once: a demo ticket then costs ~6 µs instead of
+~40. "lemma" keeps calling ``lemma`` per token, so its cache statistics still count every word.
+The memos live at module level, shared by every preparer with the same settings.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from functools import lru_cache, partial
 from itertools import chain
 from typing import Any, Final, Literal
 
-from .morph import Memo, lemma, stem
+from .morph import Memo, V, lemma, stem
 from .pii import scrub_pii
+from .sentences import split_texts
 from .stopwords import DEFAULT_STOP_WORDS
 from .text import WORD_TOKENS, Language, is_cyrillic
 
@@ -28,8 +31,12 @@ Normaliser = Literal["lemma", "stem", "none"]
 ChunkNormaliser = Callable[[str], tuple[str, ...]]
 _SNOWBALL: Final = {"ru": "russian", "en": "english"}
 _MAX_CONFIGS: Final = 8
-_CHUNK_MEMOS: dict[tuple[str, frozenset[str], int], Memo[tuple[str, ...]]] = {}
+PIECE_MEMO_SIZE: Final = 50_000
+PIECE_KEY_MAX: Final = 400
+_CHUNK_MEMOS: dict[tuple[Any, ...], Memo[tuple[str, ...]]] = {}
 """Chunk -> final tokens, one memo per (normaliser, stop words, min_length)."""
+_PIECE_MEMOS: dict[tuple[Any, ...], Memo[str]] = {}
+"""Piece of text -> prepared text, one memo per (normaliser, stop words, min_length, scrub)."""
 
 
 @dataclass(frozen=True)
@@ -44,9 +51,17 @@ class TextPreparer:
 
     def __call__(self, texts: Iterable[str]) -> list[str]:
         """One space-joined token string per text."""
-        tokens = self.chunk_normaliser()
+        texts = list(texts)
+        pieces = None if self.normaliser == "lemma" else split_texts(texts)
+        if pieces is None:
+            return list(map(self.prepare_whole, texts))
+        prepared = self._piece_memo().__getitem__
+        return [" ".join(filter(None, map(prepared, text))) for text in pieces]
+
+    def prepare_whole(self, text: str) -> str:
+        """One text prepared in one go: what ``__call__`` returns for it, by definition."""
         scrub = scrub_pii if self.scrub else str
-        return [" ".join(chain.from_iterable(map(tokens, scrub(text).split()))) for text in texts]
+        return " ".join(chain.from_iterable(map(self.chunk_normaliser(), scrub(text).split())))
 
     def word_normaliser(self) -> Callable[[str], str]:
         """Lemma or stem of one normalised word (Cyrillic → Russian, Latin → English)."""
@@ -69,12 +84,13 @@ class TextPreparer:
         if self.normaliser == "lemma":
             return normalise
         key = (self.normaliser, self.stop_words, self.min_length)
-        memo = _CHUNK_MEMOS.get(key)
-        if memo is None:
-            if len(_CHUNK_MEMOS) >= _MAX_CONFIGS:
-                _CHUNK_MEMOS.clear()
-            memo = _CHUNK_MEMOS[key] = Memo(normalise)
-        return memo.__getitem__
+        return _memo_for(_CHUNK_MEMOS, key, normalise).__getitem__
+
+    def _piece_memo(self) -> Memo[str]:
+        key = (self.normaliser, self.stop_words, self.min_length, self.scrub)
+        return _memo_for(
+            _PIECE_MEMOS, key, self.prepare_whole, maxsize=PIECE_MEMO_SIZE, max_key=PIECE_KEY_MAX
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready settings (stop words sorted), for artifacts that avoid scikit-learn."""
@@ -101,6 +117,21 @@ def stop_word_set(
     """
     base = DEFAULT_STOP_WORDS[language] if stop_words is None else stop_words
     return frozenset(w.lower().replace("ё", "е") for w in [*base, *extra])
+
+
+def _memo_for(
+    memos: dict[tuple[Any, ...], Memo[V]],
+    key: tuple[Any, ...],
+    compute: Callable[[str], V],
+    **limits: int,
+) -> Memo[V]:
+    """The memo of one preparer configuration; a few configurations are kept, then all dropped."""
+    memo = memos.get(key)
+    if memo is None:
+        if len(memos) >= _MAX_CONFIGS:
+            memos.clear()
+        memo = memos[key] = Memo(compute, **limits)
+    return memo
 
 
 def _final_tokens(

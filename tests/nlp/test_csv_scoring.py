@@ -11,10 +11,11 @@ from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.nlp.csv_scoring import check_csv, score_csv
 
 
-def _score(content: str, chunk_rows: int = 2) -> list[list[str]]:
+def _score(content: str, block_bytes: int = 32) -> list[list[str]]:
     stream = io.BytesIO(content.encode())
     check_csv(stream, "text")
-    out = "".join(score_csv(stream, "text", lambda texts: [t.upper() for t in texts], chunk_rows))
+    upper = score_csv(stream, "text", lambda texts: [t.upper() for t in texts], block_bytes)
+    out = b"".join(upper).decode()
     assert not stream.closed  # the caller's upload stays usable
     return list(csv.reader(io.StringIO(out)))
 
@@ -49,3 +50,39 @@ def test_problems_are_client_errors(content: bytes, code: str, detail: str) -> N
     with pytest.raises(InvalidInputError, match=detail) as error:
         check_csv(io.BytesIO(content), "text")
     assert error.value.code == code
+
+
+def test_values_come_back_as_written() -> None:
+    assert _score("id,text\n007,1.50\n")[1] == ["007", "1.50", "1.50"]
+
+
+def test_header_only_file_gives_the_header() -> None:
+    assert _score("id,text\n") == [["id", "text", "prediction"]]
+
+
+def test_duplicate_column_names_are_a_client_error() -> None:
+    with pytest.raises(InvalidInputError, match="'id' more than once") as error:
+        check_csv(io.BytesIO(b"id,text,id\n1,a,2\n"), "text")
+    assert error.value.code == "malformed_csv"
+
+
+def test_many_blocks_score_every_row_once() -> None:
+    rows = [[str(i), f'ticket {i}, "quoted"\nsecond line'] for i in range(3_000)]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([["id", "text"], *rows])
+    scored = _score(buffer.getvalue(), block_bytes=4_096)
+    assert scored[1:] == [[*row, row[1].upper()] for row in rows]
+
+
+def test_output_is_quoted_like_the_csv_module() -> None:
+    rows = [["1", "plain"], ["", 'say "hi"'], ["a,b", "two\nlines"], ["tab\t", "ёж ₽"]]
+    source = io.StringIO()
+    csv.writer(source, lineterminator="\n").writerows([["id", "text"], *rows])
+    stream = io.BytesIO(source.getvalue().encode())
+    check_csv(stream, "text")
+    scored = b"".join(score_csv(stream, "text", lambda texts: ["x,y"] * len(texts))).decode()
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\n").writerows(
+        [["id", "text", "prediction"], *[[*row, "x,y"] for row in rows]]
+    )
+    assert scored == expected.getvalue()

@@ -45,14 +45,18 @@ def test_lemma_cache_is_hit_on_repeated_words() -> None:
 
 
 def test_memo_stays_bounded_and_clears() -> None:
-    memo = Memo(str.upper, maxsize=2)
-    assert [memo[w] for w in "abc"] == ["A", "B", "C"]
-    assert list(memo) == ["c"]  # emptied when full
+    computed: list[str] = []
+    memo = Memo(lambda word: computed.append(word) or word.upper(), maxsize=2)
+    assert [memo[w] for w in "abca"] == ["A", "B", "C", "A"]
+    assert computed == ["a", "b", "c"]  # "a" came back from the previous round
+    assert list(memo) == ["c", "a"]  # started afresh when full
     long = "x" * (MEMO_KEY_MAX + 1)
     assert memo[long] == long.upper()
     assert long not in memo
     clear_caches()
     assert not memo
+    assert memo["b"] == "B"
+    assert computed[-1] == "b"
 
 
 def test_pii_becomes_tokens() -> None:

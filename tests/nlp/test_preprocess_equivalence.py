@@ -27,9 +27,10 @@ _PHRASES = (
     "Оформлена на", "на имя", "ФИО:", "My name is", "Regards,", "Иван", "Петров", "Иванова",
     "Сергеевич", "Михаил", "И.", "Римская-Корсакова", "Интернет-Макс", "«Смарт»", "Сбербанк Онлайн",
     "<PHONE>", "<PERSON>", "<phone>", "__x__", "___a__", "ivan.petrov@mail.ru", "Wi-Fi", "Ёлки",
-    "ΣΑΣ", "İ", "ı", "ſ", "дᲂговор", "К", "٣٤٥٦", "１２３４",
+    "ΣΑΣ", "İ", "ı", "ſ", "дᲂговор", "К", "٣٤٥٦", "１２３４", "Петров И. И.", "тел. 8 912",
+    "No. 5", "т.е. ", "5. ", "ok! ", "Да? ", "счёт 9. ",
 )  # fmt: skip
-_CHARS = "аеиояёзлдсвАБИМПСЁЯQNAZaz0189+()-/_.,:;!?№#@<>«»\"' \t\n\u00a0"
+_CHARS = "аеиояёзлдсвАБИМПСЁЯQNAZaz0135789+()-/_.,:;!?№#@<>«»\"' \t\n\u00a0"
 _PIECE = st.one_of(st.sampled_from(_PHRASES), st.text(_CHARS, min_size=1, max_size=3))
 _GAPS = ("", " ", "  ", "\t", ", ", " ", ". ", "\n")
 TEXTS = st.lists(st.tuples(_PIECE, st.sampled_from(_GAPS)).map("".join), max_size=12).map("".join)
@@ -132,6 +133,19 @@ def test_stem_and_none_transforms_match_token_loop(value: str) -> None:
     for normaliser in ("stem", "none"):
         prep = Preprocessor(normaliser=normaliser)
         assert prep.transform([value]) == [_reference_transform(prep, value)]
+
+
+@FAST
+@given(st.lists(TEXTS, max_size=4))
+def test_texts_prepared_in_pieces_match_whole_texts(values: list[str]) -> None:
+    for normaliser in ("stem", "none"):
+        preparer = Preprocessor(normaliser=normaliser).preparer("ru")
+        assert preparer(values) == [preparer.prepare_whole(value) for value in values]
+
+
+def test_phrase_pairs_prepared_in_pieces_match_whole_texts() -> None:
+    preparer = Preprocessor(normaliser="stem").preparer("ru")
+    assert preparer(PAIRS) == [preparer.prepare_whole(value) for value in PAIRS]
 
 
 def test_lower_case_stem_check_is_exact_outside_case_traps() -> None:

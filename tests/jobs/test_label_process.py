@@ -1,0 +1,31 @@
+"""Labeling stages in a child process: outcomes come back as summaries or domain errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks_support_system_ai.config import Settings
+from tasks_support_system_ai.context import AppContext
+from tasks_support_system_ai.errors import SupportAIError
+from tasks_support_system_ai.jobs.label_process import PART, PUBLISH, _NoPandas, run_isolated
+
+
+def test_a_missing_job_comes_back_as_its_domain_error(context: AppContext) -> None:
+    with pytest.raises(SupportAIError) as error:
+        run_isolated(context.settings, PART, "no-such-job", 0)
+    assert error.value.code == "job_not_found"
+    assert "no-such-job" in error.value.message
+    with pytest.raises(SupportAIError):
+        run_isolated(context.settings, PUBLISH, "no-such-job")
+
+
+def test_child_refuses_pandas_only() -> None:
+    finder = _NoPandas()
+    with pytest.raises(ModuleNotFoundError):
+        finder.find_spec("pandas.core")
+    assert finder.find_spec("pandas_like") is None
+
+
+def test_settings_reach_the_child_unchanged(tmp_path: object) -> None:
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    assert Settings.model_validate_json(settings.model_dump_json()) == settings
