@@ -7,14 +7,14 @@ use, so a batch-labeling worker process never imports forecasting, pandas or sci
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.db import make_engine, migrate
-from tasks_support_system_ai.jobs import JobService, JobStore, make_celery
+from tasks_support_system_ai.jobs import JobService, JobStore
 from tasks_support_system_ai.storage import ObjectStore, object_store_from_settings
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tasks_support_system_ai.datasets.store import DatasetStore
     from tasks_support_system_ai.forecasting.runs import ForecastRuns
     from tasks_support_system_ai.forecasting.service import ForecastService
+    from tasks_support_system_ai.jobs.celery_app import JobsCelery
     from tasks_support_system_ai.nlp.service import NLPService, TrainingTexts
     from tasks_support_system_ai.nlp.topics import TopicService
     from tasks_support_system_ai.registry import ModelRegistry
@@ -106,10 +107,16 @@ class AppContext:
         self.engine.dispose()
 
 
+def _celery_app(settings: Settings) -> JobsCelery:
+    from tasks_support_system_ai.jobs.celery_app import make_celery
+
+    return make_celery(settings)
+
+
 def build_context(settings: Settings) -> AppContext:
     """Connect and migrate the schema; services are assembled on first use (no data loaded)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
     migrate(engine)
-    jobs = JobService(JobStore(engine), make_celery(settings))
+    jobs = JobService(JobStore(engine), partial(_celery_app, settings))
     return AppContext(settings, engine, object_store_from_settings(settings), jobs)

@@ -31,9 +31,6 @@ _MODULE: Final = "tasks_support_system_ai.jobs.label_process"
 _DONE, _ERROR, _CANCELLED, _PENDING = 0, 2, 3, 4
 PART, PUBLISH = "part", "publish"
 _PR_SET_PDEATHSIG: Final = 1
-_CHILD_ENVIRONMENT: Final = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
-"""Arrow's default pool (mimalloc) keeps ~30 MB of freed blocks per process; glibc's returns
-them (``memory.keep_large_blocks_returnable``)."""
 
 
 def run_isolated(settings: Settings, stage: str, job_id: str, part: int = 0) -> dict[str, Any]:
@@ -47,7 +44,6 @@ def run_isolated(settings: Settings, stage: str, job_id: str, part: int = 0) -> 
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, **_CHILD_ENVIRONMENT},
     )
     if done.returncode == _CANCELLED:
         raise JobCancelled(f"Job {job_id} was cancelled")

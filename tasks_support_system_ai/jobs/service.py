@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from typing import Any, Final
-
-from celery import chord
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final
 
 from tasks_support_system_ai.errors import ConflictError
-from tasks_support_system_ai.jobs.celery_app import JobsCelery
 from tasks_support_system_ai.jobs.store import JobRecord, JobStore
 from tasks_support_system_ai.jobs.tasks import LABEL_PART, PUBLISH_LABELS, RUN_JOB
+
+if TYPE_CHECKING:
+    from tasks_support_system_ai.jobs.celery_app import JobsCelery
 
 WAIT_POLL_S: Final = 0.05
 COOPERATIVE_KINDS: Final = frozenset({"labeling"})
@@ -18,9 +20,21 @@ COOPERATIVE_KINDS: Final = frozenset({"labeling"})
 
 
 class JobService:
-    def __init__(self, store: JobStore, app: JobsCelery) -> None:
+    """Job records plus the Celery app that carries them, made on first use: a process that
+    only reads and updates records (a labeling child process) never imports Celery (~26 MB)."""
+
+    def __init__(self, store: JobStore, make_app: Callable[[], JobsCelery]) -> None:
         self.store = store
-        self.app = app
+        self._make_app = make_app
+        self._app: JobsCelery | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def app(self) -> JobsCelery:
+        with self._lock:
+            if self._app is None:
+                self._app = self._make_app()
+            return self._app
 
     def submit(self, kind: str, params: dict[str, Any]) -> JobRecord:
         """Record a single-stage job and queue it; the message carries only the job id."""
@@ -41,6 +55,8 @@ class JobService:
         body = self.app.signature(PUBLISH_LABELS, args=[record.id], immutable=True).set(
             task_id=f"{record.id}-publish"
         )
+        from celery import chord
+
         chord(header, app=self.app)(body)
         return record
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from tasks_support_system_ai.config import Settings
@@ -29,3 +32,23 @@ def test_child_refuses_pandas_only() -> None:
 def test_settings_reach_the_child_unchanged(tmp_path: object) -> None:
     settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
     assert Settings.model_validate_json(settings.model_dump_json()) == settings
+
+
+def test_job_records_alone_do_not_load_celery(context: AppContext) -> None:
+    code = (
+        "import sys\n"
+        "from tasks_support_system_ai.config import Settings\n"
+        "from tasks_support_system_ai.context import build_context\n"
+        "from tasks_support_system_ai.jobs import labeling\n"
+        "settings = Settings.model_validate_json(sys.stdin.read())\n"
+        "build_context(settings).jobs.store.records(limit=1)\n"
+        "print('celery' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=context.settings.model_dump_json(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "False"
