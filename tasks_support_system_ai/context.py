@@ -113,10 +113,14 @@ def _celery_app(settings: Settings) -> JobsCelery:
     return make_celery(settings)
 
 
-def build_context(settings: Settings) -> AppContext:
-    """Connect and migrate the schema; services are assembled on first use (no data loaded)."""
+def build_context(settings: Settings, *, migrate_schema: bool = True) -> AppContext:
+    """Connect and migrate the schema; services are assembled on first use (no data loaded).
+
+    ``migrate_schema=False`` is for child processes of a process that has already migrated.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
-    migrate(engine)
+    if migrate_schema:
+        migrate(engine)
     jobs = JobService(JobStore(engine), partial(_celery_app, settings))
     return AppContext(settings, engine, object_store_from_settings(settings), jobs)

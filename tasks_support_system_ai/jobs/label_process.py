@@ -31,6 +31,10 @@ _MODULE: Final = "tasks_support_system_ai.jobs.label_process"
 _DONE, _ERROR, _CANCELLED, _PENDING = 0, 2, 3, 4
 PART, PUBLISH = "part", "publish"
 _PR_SET_PDEATHSIG: Final = 1
+_CHILD_ENVIRONMENT: Final = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+"""Arrow's mimalloc pool, once started, keeps ~30 MB of its own even when Arrow is later
+switched to the system allocator (``memory.keep_large_blocks_returnable``); the child never
+starts it."""
 
 
 def run_isolated(settings: Settings, stage: str, job_id: str, part: int = 0) -> dict[str, Any]:
@@ -44,6 +48,7 @@ def run_isolated(settings: Settings, stage: str, job_id: str, part: int = 0) -> 
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **_CHILD_ENVIRONMENT},
     )
     if done.returncode == _CANCELLED:
         raise JobCancelled(f"Job {job_id} was cancelled")
@@ -76,7 +81,7 @@ def _main(stage: str, job_id: str, part: int, parent: int) -> int:
 
     keep_large_blocks_returnable()
 
-    context = build_context(Settings.model_validate_json(sys.stdin.read()))
+    context = build_context(Settings.model_validate_json(sys.stdin.read()), migrate_schema=False)
     progress = JobProgress(context.jobs.store, job_id)
     try:
         if stage == PART:
