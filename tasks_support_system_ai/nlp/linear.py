@@ -23,6 +23,7 @@ from .prepare import TextPreparer
 
 FORMAT: Final = "support-ai/linear-text-model/1"
 LABEL_MEMO_SIZE: Final = 50_000
+SCORE_ROWS: Final = 2_000
 Analyzer = Callable[[str], list[str]]
 
 
@@ -99,7 +100,11 @@ class LinearTextModel:
         known = {text: label for text in distinct if (label := memo.get(text)) is not None}
         unknown = [text for text in distinct if text not in known]
         if unknown:
-            scored = self.predict_prepared(unknown).tolist()
+            scored = [
+                label
+                for start in range(0, len(unknown), SCORE_ROWS)  # bounded temporaries
+                for label in self.predict_prepared(unknown[start : start + SCORE_ROWS]).tolist()
+            ]
             known.update(zip(unknown, scored, strict=True))
             if len(memo) + len(unknown) > LABEL_MEMO_SIZE:
                 memo.clear()  # bounded memory, no per-hit bookkeeping (like nlp.morph.Memo)

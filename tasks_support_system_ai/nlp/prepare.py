@@ -31,8 +31,10 @@ Normaliser = Literal["lemma", "stem", "none"]
 ChunkNormaliser = Callable[[str], tuple[str, ...]]
 _SNOWBALL: Final = {"ru": "russian", "en": "english"}
 _MAX_CONFIGS: Final = 8
-PIECE_MEMO_SIZE: Final = 50_000
+PIECE_MEMO_SIZE: Final = 25_000
 PIECE_KEY_MAX: Final = 400
+SPLIT_ROWS: Final = 2_000
+"""Texts cut at once: the batch's joined copies stay ~1 MB (transient memory, not speed)."""
 _CHUNK_MEMOS: dict[tuple[Any, ...], Memo[tuple[str, ...]]] = {}
 """Chunk -> final tokens, one memo per (normaliser, stop words, min_length)."""
 _PIECE_MEMOS: dict[tuple[Any, ...], Memo[str]] = {}
@@ -52,7 +54,15 @@ class TextPreparer:
     def __call__(self, texts: Iterable[str]) -> list[str]:
         """One space-joined token string per text."""
         texts = list(texts)
-        pieces = None if self.normaliser == "lemma" else split_texts(texts)
+        if self.normaliser == "lemma":
+            return list(map(self.prepare_whole, texts))
+        out: list[str] = []
+        for start in range(0, len(texts), SPLIT_ROWS):
+            out += self._prepare_in_pieces(texts[start : start + SPLIT_ROWS])
+        return out
+
+    def _prepare_in_pieces(self, texts: list[str]) -> list[str]:
+        pieces = split_texts(texts)
         if pieces is None:
             return list(map(self.prepare_whole, texts))
         prepared = self._piece_memo().__getitem__
