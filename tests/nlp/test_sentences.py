@@ -36,3 +36,12 @@ def test_preparer_falls_back_to_whole_texts_for_separators() -> None:
 def test_lone_surrogates_survive_digit_folding() -> None:
     preparer = TextPreparer(language="ru", normaliser="none")
     assert preparer(["ошибка \ud800 модем. Да"]) == ["ошибка модем да"]
+
+
+def test_demo_tickets_prepare_in_pieces_like_whole_texts() -> None:
+    """The demo labeling table's synthetic tickets: greetings, numbers, names, e-mails."""
+    from tasks_support_system_ai.datasets.demo.large_table import TablePlan
+
+    texts = TablePlan.make(20_000, seed=7).chunk(0, 20_000).column("text").to_pylist()
+    preparer = TextPreparer(language="ru", normaliser="stem")
+    assert preparer(texts) == [preparer.prepare_whole(text) for text in texts]
