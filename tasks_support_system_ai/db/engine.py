@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+SQLITE_BUSY_S: Final = 60.0
 
 
 def make_engine(url: str) -> Engine:
@@ -19,7 +22,9 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    # Several processes write the same file in embedded mode (API, workers, labeling children):
+    # a writer waits up to SQLITE_BUSY_S for the lock instead of pysqlite's 5 s.
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_S})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 

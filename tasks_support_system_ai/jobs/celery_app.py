@@ -1,9 +1,10 @@
 """The Celery application, configured from ``Settings``.
 
-With no broker configured, messages go through a folder (``filesystem://``) and results into
-the database, so jobs run with no external server; set ``SUPPORT_AI_BROKER_URL`` to Redis or
-RabbitMQ and any number of ``support-ai worker`` processes on any machines share the work.
-Tasks acknowledge late and are re-queued if their worker dies, so every task is idempotent.
+With no broker configured, messages go through a folder (``filesystem://``, published
+atomically by ``jobs.folder_transport``) and results into the database, so jobs run with no
+external server; set ``SUPPORT_AI_BROKER_URL`` to Redis or RabbitMQ and any number of
+``support-ai worker`` processes on any machines share the work. Tasks acknowledge late and are
+re-queued if their worker dies, so every task is idempotent.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from celery import Celery
 
 from tasks_support_system_ai.config import Settings
+from tasks_support_system_ai.jobs import folder_transport
 
 
 class JobsCelery(Celery):  # type: ignore[misc]  # celery is untyped
@@ -51,6 +53,8 @@ def _options(settings: Settings) -> dict[str, Any]:
         "database_create_tables_at_setup": True,
     }
     if broker.startswith("filesystem://"):
+        folder_transport.register()
+        options["broker_url"] = broker.replace("filesystem", folder_transport.SCHEME, 1)
         queue, control = settings.jobs_dir / "queue", settings.jobs_dir / "control"
         for folder in (queue, control):
             folder.mkdir(parents=True, exist_ok=True)

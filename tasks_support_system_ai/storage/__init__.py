@@ -3,6 +3,5 @@
 from tasks_support_system_ai.storage.base import ObjectStore
 from tasks_support_system_ai.storage.factory import object_store_from_settings
 from tasks_support_system_ai.storage.local import LocalObjectStore
-from tasks_support_system_ai.storage.s3 import S3ObjectStore
 
-__all__ = ["LocalObjectStore", "ObjectStore", "S3ObjectStore", "object_store_from_settings"]
+__all__ = ["LocalObjectStore", "ObjectStore", "object_store_from_settings"]

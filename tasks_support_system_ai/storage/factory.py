@@ -1,19 +1,20 @@
-"""Pick the object store the settings ask for."""
+"""Pick the object store the settings ask for (the MinIO client is imported only for S3)."""
 
 from __future__ import annotations
-
-from minio import Minio
 
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.storage.base import ObjectStore
 from tasks_support_system_ai.storage.local import LocalObjectStore
-from tasks_support_system_ai.storage.s3 import S3ObjectStore
 
 
 def object_store_from_settings(settings: Settings) -> ObjectStore:
     s3 = settings.s3
     if not s3.endpoint:
         return LocalObjectStore(settings.resolved_object_store_dir)
+    from minio import Minio
+
+    from tasks_support_system_ai.storage.s3 import S3ObjectStore
+
     client = Minio(
         s3.endpoint,
         access_key=s3.access_key,

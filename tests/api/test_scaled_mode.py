@@ -12,7 +12,7 @@ from sqlalchemy import create_engine
 
 from tasks_support_system_ai.api import create_app
 from tasks_support_system_ai.config import S3Settings, Settings
-from tasks_support_system_ai.storage import S3ObjectStore
+from tasks_support_system_ai.storage.s3 import S3ObjectStore
 
 
 @pytest.fixture
