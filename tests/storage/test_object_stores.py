@@ -13,9 +13,9 @@ from tasks_support_system_ai.errors import InvalidInputError, NotFoundError
 from tasks_support_system_ai.storage import (
     LocalObjectStore,
     ObjectStore,
-    S3ObjectStore,
     object_store_from_settings,
 )
+from tasks_support_system_ai.storage.s3 import S3ObjectStore
 
 
 @pytest.fixture(params=["local", "s3"])
