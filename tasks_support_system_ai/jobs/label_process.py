@@ -22,6 +22,8 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING, Any, Final
 
+from pydantic import SecretStr
+
 from tasks_support_system_ai.errors import SupportAIError
 
 if TYPE_CHECKING:
@@ -44,7 +46,7 @@ def run_isolated(settings: Settings, stage: str, job_id: str, part: int = 0) -> 
     command = [sys.executable, "-m", _MODULE, stage, job_id, str(part), str(os.getpid())]
     done = subprocess.run(
         command,
-        input=settings.model_dump_json(),
+        input=settings_json(settings),
         capture_output=True,
         text=True,
         check=False,
@@ -60,6 +62,16 @@ def run_isolated(settings: Settings, stage: str, job_id: str, part: int = 0) -> 
     if done.returncode == _ERROR and outcome is not None:
         raise SupportAIError(outcome["message"], code=outcome["code"])
     raise RuntimeError(f"labeling {stage} exited with {done.returncode}: {done.stderr[-2000:]}")
+
+
+def settings_json(settings: Settings) -> str:
+    """The settings as JSON with secrets in clear (``model_dump_json`` masks them): the child
+    needs the real S3 credentials. They travel over the child's stdin, never its command line."""
+    return json.dumps(settings.model_dump(), default=_plain)
+
+
+def _plain(value: object) -> str:
+    return value.get_secret_value() if isinstance(value, SecretStr) else str(value)
 
 
 def _last_json_line(stdout: str) -> Any:

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
-from tasks_support_system_ai.config import Settings
+from tasks_support_system_ai.config import S3Settings, Settings
 from tasks_support_system_ai.context import AppContext
 from tasks_support_system_ai.errors import SupportAIError
-from tasks_support_system_ai.jobs.label_process import PART, PUBLISH, _NoPandas, run_isolated
+from tasks_support_system_ai.jobs.label_process import (
+    PART,
+    PUBLISH,
+    _NoPandas,
+    run_isolated,
+    settings_json,
+)
 
 
 def test_a_missing_job_comes_back_as_its_domain_error(context: AppContext) -> None:
@@ -29,9 +37,13 @@ def test_child_refuses_pandas_only() -> None:
     assert finder.find_spec("pandas_like") is None
 
 
-def test_settings_reach_the_child_unchanged(tmp_path: object) -> None:
-    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
-    assert Settings.model_validate_json(settings.model_dump_json()) == settings
+def test_settings_reach_the_child_unchanged_with_secrets(tmp_path: Path) -> None:
+    s3 = S3Settings(endpoint="minio:9000", access_key="ak", secret_key=SecretStr("s3cr3t"))
+    settings = Settings(data_dir=tmp_path, s3=s3, _env_file=None)  # type: ignore[call-arg]
+    copy = Settings.model_validate_json(settings_json(settings))
+    assert copy == settings
+    assert copy.s3.secret_key is not None
+    assert copy.s3.secret_key.get_secret_value() == "s3cr3t"
 
 
 def test_job_records_alone_do_not_load_celery(context: AppContext) -> None:
@@ -46,7 +58,7 @@ def test_job_records_alone_do_not_load_celery(context: AppContext) -> None:
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
-        input=context.settings.model_dump_json(),
+        input=settings_json(context.settings),
         capture_output=True,
         text=True,
         check=True,
