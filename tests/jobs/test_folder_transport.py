@@ -12,7 +12,11 @@ from tasks_support_system_ai.jobs import folder_transport
 
 def test_messages_round_trip_and_half_written_files_are_skipped(tmp_path: Path) -> None:
     folder_transport.register()
-    options = {"data_folder_in": str(tmp_path), "data_folder_out": str(tmp_path)}
+    options = {
+        "data_folder_in": str(tmp_path),
+        "data_folder_out": str(tmp_path),
+        "control_folder": str(tmp_path / "control"),
+    }
     with Connection(f"{folder_transport.SCHEME}://", transport_options=options) as connection:
         queue = connection.SimpleQueue("jobs")
         (tmp_path / "writing-1_x.jobs.msg.part").write_bytes(b"")  # another producer, mid-write
