@@ -19,6 +19,7 @@ from tasks_support_system_ai.errors import ConflictError, InvalidInputError, Not
 from tasks_support_system_ai.jobs.progress import JobCancelled, JobProgress, PartsPending
 from tasks_support_system_ai.jobs.store import JobRecord
 from tasks_support_system_ai.labeling import (
+    DEFAULT_BATCH_ROWS,
     KeywordRules,
     Labeler,
     LabelingCancelled,
@@ -44,7 +45,11 @@ if TYPE_CHECKING:
     from tasks_support_system_ai.context import AppContext
 
 LABEL_SHARE: Final = 90.0  # % of job progress the label stage stands for
-REQUEST_DEFAULTS: Final = {"default_label": "unlabeled", "parts": 2, "batch_rows": 10_000}
+REQUEST_DEFAULTS: Final = {
+    "default_label": "unlabeled",
+    "parts": 2,
+    "batch_rows": DEFAULT_BATCH_ROWS,
+}
 _MAX_LINEAR_MODELS: Final = 4
 _LINEAR_MODELS: dict[str, LinearTextModel] = {}
 

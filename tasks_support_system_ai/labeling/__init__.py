@@ -11,6 +11,7 @@ from tasks_support_system_ai.labeling.plan import TimeRange, split_by_rows, spli
 from tasks_support_system_ai.labeling.rules import KeywordRule, KeywordRules
 from tasks_support_system_ai.labeling.sources import ParquetSource, SqlSource, TicketSource
 from tasks_support_system_ai.labeling.stages import (
+    DEFAULT_BATCH_ROWS,
     LabelingCancelled,
     PartSummary,
     PublishSummary,
@@ -22,6 +23,7 @@ from tasks_support_system_ai.labeling.stages import (
 )
 
 __all__ = [
+    "DEFAULT_BATCH_ROWS",
     "KeywordRule",
     "KeywordRules",
     "Labeler",

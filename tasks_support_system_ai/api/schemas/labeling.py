@@ -7,6 +7,8 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
+from tasks_support_system_ai.labeling import DEFAULT_BATCH_ROWS
+
 
 class SourceSpec(BaseModel):
     """Where the tickets are: a Parquet file under the data folder or in the object store
@@ -50,7 +52,9 @@ class LabelingRequest(BaseModel):
     start: datetime | None = Field(None, description="only tickets created at or after this")
     end: datetime | None = Field(None, description="only tickets created at or before this")
     parts: int = Field(2, ge=1, le=256, description="time-range parts labeled in parallel")
-    batch_rows: int = Field(10_000, ge=100, le=500_000, description="rows read per batch")
+    batch_rows: int = Field(
+        DEFAULT_BATCH_ROWS, ge=100, le=500_000, description="rows read per batch"
+    )
 
     @model_validator(mode="after")
     def _one_labeler(self) -> Self:
