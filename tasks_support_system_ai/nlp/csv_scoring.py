@@ -39,7 +39,7 @@ def check_csv(stream: BinaryIO, column: str) -> None:
             pass
     except pa.ArrowInvalid as error:
         stream.seek(0)
-        _explain(stream, column)
+        _explain(stream)
         raise InvalidInputError(
             f"The CSV cannot be read: {str(error).removeprefix('CSV parse error: ')}",
             code="malformed_csv",
@@ -93,7 +93,6 @@ def _batches(stream: BinaryIO, column: str, block_bytes: int) -> Iterator[pa.Rec
         read_options=pacsv.ReadOptions(block_size=block_bytes),
         parse_options=_PARSE,
         convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
-        memory_pool=pa.system_memory_pool(),
     )
     empty = True
     for batch in reader:
@@ -125,7 +124,7 @@ def _header(stream: BinaryIO, column: str) -> list[str]:
     return names
 
 
-def _explain(stream: BinaryIO, column: str) -> None:
+def _explain(stream: BinaryIO) -> None:
     """Raise the first problem a plain Python reading finds: bad UTF-8, or a row's width."""
     _check_utf8(stream)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")

@@ -8,7 +8,7 @@ After PII scrubbing everything is word-local (see ``nlp.text``), so for "stem" a
 distinct whitespace-separated chunk is mapped once to its final tokens — normalised, stop words
 and short words dropped, stemmed — and a text costs one dict lookup per chunk. Before that,
 texts are cut into pieces that prepare independently (``nlp.sentences``: stock phrases, digits
-folded), and each distinct piece is prepared once: a demo ticket then costs ~6 µs instead of
+folded), and each distinct piece is prepared once: a demo ticket then costs ~15 µs instead of
 ~40. "lemma" keeps calling ``lemma`` per token, so its cache statistics still count every word.
 The memos live at module level, shared by every preparer with the same settings.
 """

@@ -39,9 +39,9 @@ def split_texts(texts: list[str]) -> list[list[str]] | None:
 
     The whole batch goes through each step at once, so the per-text cost is a ``str.split``.
     """
-    joined = _TEXT_END.join(texts)
     if not texts:
         return []
+    joined = _TEXT_END.join(texts)
     if _PIECE_END in joined or joined.count(_TEXT_END) != len(texts) - 1:
         return None
     canonical = joined.encode(_UTF8, _KEEP).translate(_DIGITS).decode(_UTF8, _KEEP)
