@@ -38,7 +38,7 @@ class ArrowLabeler(Labeler, Protocol):
     """A labeler that takes the Arrow text column itself, so it decides whether and how
     batch texts become Python strings (rules: never; a model: a slice at a time)."""
 
-    def label_arrow(self, texts: pa.Array | pa.ChunkedArray) -> NDArray[np.str_]: ...
+    def label_arrow(self, texts: pa.Array | pa.ChunkedArray) -> NDArray[np.str_] | pa.Array: ...
 
 
 class RuleLabeler:
@@ -100,8 +100,8 @@ class LinearLabeler:
     def label(self, texts: Sequence[str]) -> NDArray[np.str_]:
         return self.model.labels(self.model.prepare(list(texts)))
 
-    def label_arrow(self, texts: pa.Array | pa.ChunkedArray) -> NDArray[np.str_]:
-        return self.model.labels(_prepared(texts, self.model.prepare))
+    def label_arrow(self, texts: pa.Array | pa.ChunkedArray) -> pa.Array:
+        return self.model.label_column(texts)
 
 
 def _prepared(

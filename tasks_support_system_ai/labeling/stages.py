@@ -149,7 +149,7 @@ def _label_batch(labeler: Labeler, texts: pa.ChunkedArray) -> pa.Array:
             f"Labeler returned {len(labels)} labels for {len(texts)} texts",
             code="labeler_mismatch",
         )
-    return pa.array(labels, pa.string())
+    return labels if isinstance(labels, pa.Array) else pa.array(labels, pa.string())
 
 
 def _value_counts(labels: pa.Array) -> dict[str, int]:

@@ -51,15 +51,14 @@ def check_csv(stream: BinaryIO, column: str) -> None:
 def score_csv(
     stream: BinaryIO,
     column: str,
-    predict: Callable[[list[str]], list[str]],
+    predict: Callable[[pa.Array], pa.Array],
     block_bytes: int = BLOCK_BYTES,
 ) -> Iterator[bytes]:
     """The header, then each block of rows with its predictions, as CSV (checked input)."""
     for number, batch in enumerate(_batches(stream, column, block_bytes)):
         if number == 0:
             yield _csv_line([*batch.schema.names, PREDICTION]).encode()
-        labels = pa.array(predict(batch.column(column).to_pylist()), pa.string())
-        yield _csv_rows([*batch.columns, labels])
+        yield _csv_rows([*batch.columns, predict(batch.column(column))])
 
 
 def _csv_rows(columns: list[pa.Array]) -> bytes:

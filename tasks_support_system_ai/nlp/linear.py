@@ -17,6 +17,8 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .ngram_index import IntArray, NgramIndex
 from .prepare import TextPreparer
@@ -110,6 +112,20 @@ class LinearTextModel:
                 memo.clear()  # bounded memory, no per-hit bookkeeping (like nlp.morph.Memo)
             memo.update(itertools.islice(zip(unknown, scored, strict=True), LABEL_MEMO_SIZE))
         return np.array([known[text] for text in prepared])
+
+    def label_column(self, texts: pa.Array | pa.ChunkedArray) -> pa.StringArray:
+        """Labels of a column of raw texts (missing ones read as empty), as an Arrow array.
+
+        Python sees only the distinct pieces (``TextPreparer.prepare_array``) and the distinct
+        prepared texts, so a CSV block or a labeling batch never becomes Python strings.
+        """
+        chunks = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
+        blocks = []
+        for chunk in chunks:
+            prepared = pc.dictionary_encode(self.preparer.prepare_array(chunk.fill_null("")))
+            labels = pa.array(self.labels(prepared.dictionary.to_pylist()), pa.string())
+            blocks.append(labels.take(prepared.indices))
+        return pa.concat_arrays(blocks) if blocks else pa.array([], pa.string())
 
     def predict_prepared(self, prepared: list[str]) -> npt.NDArray[np.str_]:
         """Labels of texts already prepared: TF-IDF rows and scores in numpy, no sparse library."""

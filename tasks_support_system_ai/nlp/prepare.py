@@ -21,9 +21,13 @@ from functools import lru_cache, partial
 from itertools import chain
 from typing import Any, Final, Literal
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .morph import Memo, V, lemma, stem
 from .pii import scrub_pii
-from .sentences import split_texts
+from .sentences import Positions, split_array
 from .stopwords import DEFAULT_STOP_WORDS
 from .text import WORD_TOKENS, Language, is_cyrillic
 
@@ -33,8 +37,9 @@ _SNOWBALL: Final = {"ru": "russian", "en": "english"}
 _MAX_CONFIGS: Final = 8
 PIECE_MEMO_SIZE: Final = 25_000
 PIECE_KEY_MAX: Final = 400
-SPLIT_ROWS: Final = 2_000
-"""Texts cut at once: the batch's joined copies stay ~1 MB (transient memory, not speed)."""
+_SPACE: Final = pa.scalar(" ", pa.large_string())
+SPLIT_ROWS: Final = 5_000
+"""Texts cut at once: the block's copies stay a few MB (transient memory, not speed)."""
 _CHUNK_MEMOS: dict[tuple[Any, ...], Memo[tuple[str, ...]]] = {}
 """Chunk -> final tokens, one memo per (normaliser, stop words, min_length)."""
 _PIECE_MEMOS: dict[tuple[Any, ...], Memo[str]] = {}
@@ -54,19 +59,32 @@ class TextPreparer:
     def __call__(self, texts: Iterable[str]) -> list[str]:
         """One space-joined token string per text."""
         texts = list(texts)
-        if self.normaliser == "lemma":
-            return list(map(self.prepare_whole, texts))
-        out: list[str] = []
-        for start in range(0, len(texts), SPLIT_ROWS):
-            out += self._prepare_in_pieces(texts[start : start + SPLIT_ROWS])
-        return out
+        if self.normaliser != "lemma":
+            try:
+                array = pa.array(texts, pa.large_string())
+            except (pa.ArrowException, UnicodeEncodeError):  # lone surrogates (from JSON)
+                pass
+            else:
+                prepared: list[str] = self.prepare_array(array).to_pylist()
+                return prepared
+        return list(map(self.prepare_whole, texts))
 
-    def _prepare_in_pieces(self, texts: list[str]) -> list[str]:
-        pieces = split_texts(texts)
-        if pieces is None:
-            return list(map(self.prepare_whole, texts))
-        prepared = self._piece_memo().__getitem__
-        return [" ".join(filter(None, map(prepared, text))) for text in pieces]
+    def prepare_array(self, texts: pa.StringArray | pa.LargeStringArray) -> pa.LargeStringArray:
+        """``self(texts)`` for an Arrow array without nulls: Python only sees distinct pieces."""
+        if self.normaliser == "lemma":
+            return pa.array(list(map(self.prepare_whole, texts.to_pylist())), pa.large_string())
+        blocks = [
+            self._prepare_block(texts.slice(start, SPLIT_ROWS))
+            for start in range(0, len(texts), SPLIT_ROWS)
+        ]
+        return pa.concat_arrays(blocks) if blocks else pa.array([], pa.large_string())
+
+    def _prepare_block(self, texts: pa.StringArray | pa.LargeStringArray) -> pa.LargeStringArray:
+        pieces = split_array(texts)
+        encoded = pc.dictionary_encode(pieces.values)
+        prepare = self._piece_memo().__getitem__
+        distinct = pa.array(list(map(prepare, encoded.dictionary.to_pylist())), pa.large_string())
+        return _join_words(distinct.take(encoded.indices), pieces.offsets)
 
     def prepare_whole(self, text: str) -> str:
         """One text prepared in one go: what ``__call__`` returns for it, by definition."""
@@ -156,3 +174,13 @@ def _final_tokens(
             if normal not in stops:
                 out.append(normal)
     return tuple(out)
+
+
+def _join_words(pieces: pa.LargeStringArray, offsets: Positions) -> pa.LargeStringArray:
+    """Each text's prepared pieces (``offsets`` as in ``Pieces``) joined by single spaces."""
+    words = pc.not_equal(pc.binary_length(pieces), 0)
+    kept = np.zeros(len(pieces) + 1, np.int64)
+    np.cumsum(words.to_numpy(zero_copy_only=False), out=kept[1:])
+    lists = pa.LargeListArray.from_arrays(pa.array(kept[offsets]), pieces.filter(words))
+    joined: pa.LargeStringArray = pc.binary_join(lists, _SPACE)
+    return joined

@@ -18,6 +18,7 @@ from typing import Any, Final, Protocol
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 from sklearn.pipeline import Pipeline
 
 from tasks_support_system_ai.datasets.parsing import DatasetKind
@@ -102,10 +103,12 @@ class ServedModel:
         release_free_memory()  # reading the artifact took several times the model's size
         return served
 
-    def predict_many(self, texts: Sequence[str]) -> list[str]:
+    def predict_column(self, texts: pa.Array) -> pa.Array:
+        """Labels of a column of texts (a CSV block), as an Arrow array."""
         if self.linear is None:
-            return [str(label) for label in predict_distinct(self.pipeline, texts)]
-        return [str(label) for label in self.linear.labels(self.linear.prepare(list(texts)))]
+            labels = predict_distinct(self.pipeline, texts.fill_null("").to_pylist())
+            return pa.array(labels.tolist(), pa.string())
+        return self.linear.label_column(texts)
 
 
 class NLPService:
@@ -266,9 +269,9 @@ class NLPService:
             return [served.predict_one(texts[0])]
         return [str(label) for label in served.pipeline.predict(list(texts))]
 
-    def predict_many(self, model_id: str, texts: Sequence[str]) -> list[str]:
-        """Labels of a large batch (CSV chunks); rows may be empty, no single-text path."""
-        return self._served(model_id).predict_many(texts)
+    def predict_column(self, model_id: str, texts: pa.Array) -> pa.Array:
+        """Labels of a large batch (a CSV block); rows may be empty, no single-text path."""
+        return self._served(model_id).predict_column(texts)
 
     def predict_scores(
         self, model_id: str, texts: Sequence[str]

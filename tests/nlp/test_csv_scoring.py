@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from tasks_support_system_ai.errors import InvalidInputError
@@ -14,7 +16,7 @@ from tasks_support_system_ai.nlp.csv_scoring import check_csv, score_csv
 def _score(content: str, block_bytes: int = 32) -> list[list[str]]:
     stream = io.BytesIO(content.encode())
     check_csv(stream, "text")
-    upper = score_csv(stream, "text", lambda texts: [t.upper() for t in texts], block_bytes)
+    upper = score_csv(stream, "text", pc.utf8_upper, block_bytes)
     out = b"".join(upper).decode()
     assert not stream.closed  # the caller's upload stays usable
     return list(csv.reader(io.StringIO(out)))
@@ -80,7 +82,9 @@ def test_output_is_quoted_like_the_csv_module() -> None:
     csv.writer(source, lineterminator="\n").writerows([["id", "text"], *rows])
     stream = io.BytesIO(source.getvalue().encode())
     check_csv(stream, "text")
-    scored = b"".join(score_csv(stream, "text", lambda texts: ["x,y"] * len(texts))).decode()
+    scored = b"".join(
+        score_csv(stream, "text", lambda texts: pa.array(["x,y"] * len(texts)))
+    ).decode()
     expected = io.StringIO()
     csv.writer(expected, lineterminator="\n").writerows(
         [["id", "text", "prediction"], *[[*row, "x,y"] for row in rows]]

@@ -66,7 +66,7 @@ def test_labeling_with_the_stored_model_never_imports_sklearn(
         from tasks_support_system_ai.nlp.linear import LinearTextModel
         model = LinearTextModel.from_bytes(open({str(tmp_path / "model.npz")!r}, "rb").read())
         texts = pq.read_table({str(tmp_path / "texts.parquet")!r}).column("text")
-        print(",".join(LinearLabeler(model).label_arrow(texts)))
+        print(",".join(LinearLabeler(model).label_arrow(texts).to_pylist()))
         print(sorted(m for m in ("sklearn", "scipy", "statsmodels") if m in sys.modules))
         """
     )

@@ -100,7 +100,7 @@ async def predict_nlp_csv(
     await run_in_threadpool(context.nlp.pipeline, id)  # unknown/not-ready model → 4xx now
     await run_in_threadpool(check_csv, file.file, text_column)
     return StreamingResponse(
-        score_csv(file.file, text_column, lambda texts: context.nlp.predict_many(id, texts)),
+        score_csv(file.file, text_column, lambda texts: context.nlp.predict_column(id, texts)),
         media_type="text/csv",
         headers={"Content-Disposition": "attachment; filename=predictions.csv"},
     )
