@@ -84,7 +84,6 @@ def _csv_line(fields: list[str]) -> str:
 
 def _batches(stream: BinaryIO, column: str, block_bytes: int) -> Iterator[pa.RecordBatch]:
     """Record batches of string columns; a header-only file gives one empty batch."""
-    stream.seek(0)
     names = _header(stream, column)
     stream.seek(0)
     reader = pacsv.open_csv(
@@ -93,21 +92,36 @@ def _batches(stream: BinaryIO, column: str, block_bytes: int) -> Iterator[pa.Rec
         parse_options=_PARSE,
         convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
     )
-    empty = True
-    for batch in reader:
-        empty = False
-        yield batch
-    if empty:
-        yield pa.RecordBatch.from_pylist([], schema=reader.schema)
+    try:
+        empty = True
+        for batch in reader:
+            empty = False
+            yield batch
+        if empty:
+            yield pa.RecordBatch.from_pylist([], schema=reader.schema)
+    finally:
+        reader.close()  # its read-ahead thread must not read the stream after this
 
 
 def _header(stream: BinaryIO, column: str) -> list[str]:
+    """The column names, read by the ``csv`` module: an Arrow reader opened only for them
+    would go on reading the stream ahead in the background while the next one reads it."""
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        names: list[str] = pacsv.open_csv(stream, parse_options=_PARSE).schema.names
-    except pa.ArrowInvalid as error:
-        if "Empty CSV file" in str(error):
-            raise InvalidInputError("The CSV file is empty", code="empty_file") from None
+        names = next((row for row in csv.reader(text) if row), None)
+    except UnicodeDecodeError:
+        stream.seek(0)
+        _check_utf8(stream)
         raise
+    except csv.Error as error:
+        raise InvalidInputError(
+            f"The CSV header cannot be read: {error}", code="malformed_csv"
+        ) from None
+    finally:
+        text.detach()
+    if names is None:
+        raise InvalidInputError("The CSV file is empty", code="empty_file")
     if column not in names:
         raise InvalidInputError(
             f"The CSV has no {column!r} column; columns: {', '.join(names)}",

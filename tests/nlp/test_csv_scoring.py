@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -90,3 +91,26 @@ def test_output_is_quoted_like_the_csv_module() -> None:
         [["id", "text", "prediction"], *[[*row, "x,y"] for row in rows]]
     )
     assert scored == expected.getvalue()
+
+
+class _SlowUpload(io.BytesIO):
+    """A spooled upload on a slow disk: each read leaves room for other threads to read."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        time.sleep(0.001)
+        return super().read(size)
+
+
+def test_one_reader_at_a_time_reads_the_upload() -> None:
+    """Arrow readers read ahead on a background thread: one opened only for the header kept
+    reading while the next one read, and rows went missing ("Expected 1 columns, got 2")."""
+    rows = [[str(i), f"ticket {i} " + "x" * 200] for i in range(20_000)]
+    source = io.StringIO()
+    csv.writer(source, lineterminator="\n").writerows([["id", "text"], *rows])
+    expected = [["id", "text", "prediction"], *[[*row, str(len(row[1]))] for row in rows]]
+    for _ in range(10):
+        stream = _SlowUpload(source.getvalue().encode())
+        check_csv(stream, "text")
+        lengths = lambda texts: pc.cast(pc.utf8_length(texts), pa.string())  # noqa: E731
+        scored = b"".join(score_csv(stream, "text", lengths, block_bytes=1 << 16)).decode()
+        assert list(csv.reader(io.StringIO(scored))) == expected
