@@ -90,7 +90,7 @@ async def predict_nlp_csv(
 ) -> StreamingResponse:
     """The uploaded CSV with a ``prediction`` column, scored and streamed in chunks.
 
-    The upload is spooled to disk by the server and read 2 MB at a time, so memory
+    The upload is spooled to disk by the server and read 1 MB at a time, so memory
     stays flat whatever the file size; encoding, the text column and every row's width are
     checked in one pass before the first byte of the answer, so every problem is a clear 4xx.
     """
