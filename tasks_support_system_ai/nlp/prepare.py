@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from .morph import Memo, V, lemma, stem
 from .pii import scrub_pii
-from .sentences import Positions, split_array
+from .sentences import Positions, split_array, split_text
 from .stopwords import DEFAULT_STOP_WORDS
 from .text import WORD_TOKENS, Language, is_cyrillic
 
@@ -38,6 +38,8 @@ _MAX_CONFIGS: Final = 8
 PIECE_MEMO_SIZE: Final = 25_000
 PIECE_KEY_MAX: Final = 400
 _SPACE: Final = pa.scalar(" ", pa.large_string())
+ARROW_ROWS: Final = 64
+"""Fewer texts are cut in plain Python (a single ticket: ~15 µs instead of ~300 µs)."""
 SPLIT_ROWS: Final = 5_000
 """Texts cut at once: the block's copies stay a few MB (transient memory, not speed)."""
 _CHUNK_MEMOS: dict[tuple[Any, ...], Memo[tuple[str, ...]]] = {}
@@ -59,7 +61,9 @@ class TextPreparer:
     def __call__(self, texts: Iterable[str]) -> list[str]:
         """One space-joined token string per text."""
         texts = list(texts)
-        if self.normaliser != "lemma":
+        if self.normaliser == "lemma":
+            return list(map(self.prepare_whole, texts))
+        if len(texts) >= ARROW_ROWS:
             try:
                 array = pa.array(texts, pa.large_string())
             except (pa.ArrowException, UnicodeEncodeError):  # lone surrogates (from JSON)
@@ -67,7 +71,13 @@ class TextPreparer:
             else:
                 prepared: list[str] = self.prepare_array(array).to_pylist()
                 return prepared
-        return list(map(self.prepare_whole, texts))
+        return list(map(self._prepare_in_pieces, texts))
+
+    def _prepare_in_pieces(self, text: str) -> str:
+        pieces = split_text(text)
+        if pieces is None:
+            return self.prepare_whole(text)
+        return " ".join(filter(None, map(self._piece_memo().__getitem__, pieces)))
 
     def prepare_array(self, texts: pa.StringArray | pa.LargeStringArray) -> pa.LargeStringArray:
         """``self(texts)`` for an Arrow array without nulls: Python only sees distinct pieces."""

@@ -30,6 +30,7 @@ Cyrillic letter's two bytes, so no test can fire inside another character's enco
 
 from __future__ import annotations
 
+import re
 from typing import Final, NamedTuple
 
 import numpy as np
@@ -39,7 +40,12 @@ import pyarrow as pa
 Bytes = npt.NDArray[np.uint8]
 Positions = npt.NDArray[np.int64]
 Flags = npt.NDArray[np.bool_]
-_FOLD: Final = bytes.maketrans(b"123456", b"000000")
+_FOLD: Final = bytes.maketrans(b"123456", b"000000")  # UTF-8 uses these bytes for nothing else
+_PIECE_END: Final = "\x00"
+_NOT_A_CUT: Final = re.compile(  # a literal first lets the regex engine skip to each "."
+    rf"\.(?<![a-zа-яё]{{2}}\.)(?<![0-9]\.) {_PIECE_END}"
+)
+_UTF8, _KEEP = "utf-8", "surrogatepass"  # JSON strings may hold lone surrogates
 _DOT, _BANG, _QUERY, _SPACE = b".", b"!", b"?", b" "
 _ZERO, _NINE, _A, _Z = b"0", b"9", b"a", b"z"
 _SHORTEST_RUN: Final = 4
@@ -79,6 +85,18 @@ def split_array(texts: pa.StringArray | pa.LargeStringArray) -> Pieces:
         len(piece_offsets) - 1, pa.py_buffer(piece_offsets), pa.py_buffer(data)
     )
     return Pieces(values, offsets)
+
+
+def split_text(text: str) -> list[str] | None:
+    """One text cut like ``split_array`` cuts it (number runs are not folded), in plain Python:
+    for a few texts numpy's per-call overhead costs more than it saves. ``None`` if the text
+    holds the character used to mark cuts."""
+    if _PIECE_END in text:
+        return None
+    canonical = text.encode(_UTF8, _KEEP).translate(_FOLD).decode(_UTF8, _KEEP)
+    for end in (". ", "! ", "? "):  # str.replace is much faster than re
+        canonical = canonical.replace(end, end + _PIECE_END)
+    return _NOT_A_CUT.sub(". ", canonical).split(_PIECE_END)
 
 
 def _utf8(texts: pa.StringArray | pa.LargeStringArray) -> tuple[Positions, Bytes]:
