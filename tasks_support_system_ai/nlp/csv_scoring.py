@@ -15,7 +15,8 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterator
-from typing import BinaryIO, Final
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, BinaryIO, Final
 
 import numpy as np
 import pyarrow as pa
@@ -23,6 +24,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from tasks_support_system_ai.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import _csv
 
 PREDICTION: Final = "prediction"
 BLOCK_BYTES: Final = 1 << 20
@@ -108,19 +112,13 @@ def _header(stream: BinaryIO, column: str) -> list[str]:
     """The column names, read by the ``csv`` module: an Arrow reader opened only for them
     would go on reading the stream ahead in the background while the next one reads it."""
     stream.seek(0)
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        names = next((row for row in csv.reader(text) if row), None)
+        with _csv_reader(stream) as reader:
+            names = next((row for row in reader if row), None)
     except UnicodeDecodeError:
         stream.seek(0)
         _check_utf8(stream)
         raise
-    except csv.Error as error:
-        raise InvalidInputError(
-            f"The CSV header cannot be read: {error}", code="malformed_csv"
-        ) from None
-    finally:
-        text.detach()
     if names is None:
         raise InvalidInputError("The CSV file is empty", code="empty_file")
     if column not in names:
@@ -141,9 +139,7 @@ def _header(stream: BinaryIO, column: str) -> list[str]:
 def _explain(stream: BinaryIO) -> None:
     """Raise the first problem a plain Python reading finds: bad UTF-8, or a row's width."""
     _check_utf8(stream)
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    try:
-        reader = csv.reader(text)
+    with _csv_reader(stream) as reader:
         rows = (row for row in reader if row)
         width = len(next(rows, []))
         for row in rows:
@@ -153,6 +149,15 @@ def _explain(stream: BinaryIO) -> None:
                     code="malformed_csv",
                     line=reader.line_num,
                 )
+
+
+@contextmanager
+def _csv_reader(stream: BinaryIO) -> Iterator[_csv.Reader]:
+    """The ``csv`` module reading the stream as UTF-8 text; the stream stays open after."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    try:
+        yield reader
     except csv.Error as error:
         raise InvalidInputError(
             f"CSV line {reader.line_num} cannot be read: {error}", code="malformed_csv"
