@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 from collections.abc import Iterator
 
@@ -110,6 +112,37 @@ def test_predict_csv_streams_scored_rows(client: TestClient, model_id: str) -> N
     lines = response.text.strip().splitlines()
     assert lines[0] == "ticket,text,prediction"
     assert len(lines) == 3
+
+
+@pytest.mark.parametrize("model", ["logistic", "svm"])
+def test_predict_csv_labels_like_single_tickets(client: TestClient, model: str) -> None:
+    """CSV blocks are cut in numpy and Arrow, single tickets in plain Python: same labels,
+    whether the model is scored from its array export (logistic) or by scikit-learn (SVM)."""
+    model_id = client.post("/api/fit_nlp", json={"model": model, "wait": True}).json()
+    phrases = [
+        "Списали деньги дважды, лицевой счёт 1079751716.",
+        "Роуминг в Турции не работает! Тел. 8 912 345-67-89",
+        "Меня зовут Иван Петров, заявка №144950. Жду ответа?",
+        "Интернет пропадает каждый вечер, роутер перезагружала. ivan.petrov@mail.ru",
+        "",
+    ]
+    texts = [f"{phrases[i % 5]} {i}" if i % 7 else phrases[i % 5] for i in range(300)]
+    source = io.StringIO()
+    csv.writer(source, lineterminator="\n").writerows([["text"], *[[t] for t in texts]])
+    scored = client.post(
+        "/api/predict_nlp_csv",
+        data={"id": model_id},
+        files={"file": ("t.csv", source.getvalue().encode(), "text/csv")},
+    )
+    rows = list(csv.reader(io.StringIO(scored.text)))[1:]
+    assert [text for text, _ in rows] == texts
+    single = {
+        text: client.post("/api/predict_nlp", json={"id": model_id, "text": text}).json()
+        for text in set(texts) - {""}
+    }
+    assert [label for text, label in rows if text] == [single[t] for t in texts if t]
+    assert len(set(single.values())) > 1
+    client.delete(f"/api/remove_nlp/{model_id}")
 
 
 @pytest.mark.parametrize(
