@@ -70,7 +70,7 @@ class Pieces(NamedTuple):
 
 
 def split_array(texts: pa.StringArray | pa.LargeStringArray) -> Pieces:
-    """Each text's pieces, in order, with digits 1–6 written as 0 (``texts`` has no nulls)."""
+    """Each text's pieces, in order, digits and number runs folded (``texts`` has no nulls)."""
     if texts.null_count:
         raise ValueError("texts to cut must not be null")
     starts, data = _utf8(texts)
@@ -201,8 +201,8 @@ def _ends_quietly(data: Bytes, lasts: Positions, begins: Positions) -> Flags:
     last = data[np.maximum(lasts, 0)]
     lead = data[np.maximum(lasts - 1, 0)]
     cyrillic = (lasts - 1 >= begins) & ((lead == 0xD0) | (lead == 0xD1)) & (last >= 0x80)
-    sealed: Flags = _NOT_DIGIT_NOR_PARENTHESIS[last] | cyrillic | _symbol_ends(data, lasts, begins)
-    return sealed
+    quiet: Flags = _NOT_DIGIT_NOR_PARENTHESIS[last] | cyrillic | _symbol_ends(data, lasts, begins)
+    return quiet
 
 
 def _symbol_ends(data: Bytes, lasts: Positions, begins: Positions) -> Flags:
