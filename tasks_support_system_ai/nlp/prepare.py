@@ -113,6 +113,10 @@ class TextPreparer:
 
     def chunk_normaliser(self) -> ChunkNormaliser:
         """Final tokens of one whitespace-free chunk of scrubbed text, memoised unless lemma."""
+        key = (self.normaliser, self.stop_words, self.min_length)
+        memo = _CHUNK_MEMOS.get(key)  # every prepared piece asks: skip building the function
+        if memo is not None:
+            return memo.__getitem__
         normalise = partial(
             _final_tokens,
             stops=self.stop_words,
@@ -121,7 +125,6 @@ class TextPreparer:
         )
         if self.normaliser == "lemma":
             return normalise
-        key = (self.normaliser, self.stop_words, self.min_length)
         return _memo_for(_CHUNK_MEMOS, key, normalise).__getitem__
 
     def _piece_memo(self) -> Memo[str]:
