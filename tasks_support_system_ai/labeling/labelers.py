@@ -36,7 +36,8 @@ class Labeler(Protocol):
 @runtime_checkable
 class ArrowLabeler(Labeler, Protocol):
     """A labeler that takes the Arrow text column itself, so it decides whether and how
-    batch texts become Python strings (rules: never; a model: a slice at a time)."""
+    batch texts become Python strings (rules: never; a pipeline: a slice at a time; a
+    ``LinearTextModel``: only its distinct pieces and prepared texts)."""
 
     def label_arrow(self, texts: pa.Array | pa.ChunkedArray) -> NDArray[np.str_] | pa.Array: ...
 
