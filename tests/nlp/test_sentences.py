@@ -64,6 +64,7 @@ def test_texts_are_cut_where_they_are_in_the_array() -> None:
     texts = pa.array(["x. Да", "Ой! ", "ab. Счёт 12345."], pa.large_string())
     assert split_array(texts.slice(1)).to_pylist() == [["Ой! ", ""], ["ab. ", "Счёт 00000."]]
     assert split_array(pa.array([], pa.string())).to_pylist() == []
+    assert split_array(pa.array(["", ""])).to_pylist() == [[""], [""]]
     with pytest.raises(ValueError, match="null"):
         split_array(pa.array(["a", None]))
 
