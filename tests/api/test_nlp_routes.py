@@ -6,6 +6,7 @@ import csv
 import io
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -129,12 +130,15 @@ def test_predict_csv_labels_like_single_tickets(client: TestClient, model: str) 
     texts = [f"{phrases[i % 5]} {i}" if i % 7 else phrases[i % 5] for i in range(300)]
     source = io.StringIO()
     csv.writer(source, lineterminator="\n").writerows([["text"], *[[t] for t in texts]])
-    scored = client.post(
-        "/api/predict_nlp_csv",
-        data={"id": model_id},
-        files={"file": ("t.csv", source.getvalue().encode(), "text/csv")},
-    )
-    rows = list(csv.reader(io.StringIO(scored.text)))[1:]
+
+    def score(_: int) -> str:
+        files = {"file": ("t.csv", source.getvalue().encode(), "text/csv")}
+        return client.post("/api/predict_nlp_csv", data={"id": model_id}, files=files).text
+
+    with ThreadPoolExecutor(max_workers=3) as pool:  # the memos are shared by all requests
+        scored = list(pool.map(score, range(3)))
+    assert scored[1:] == scored[:1] * 2
+    rows = list(csv.reader(io.StringIO(scored[0])))[1:]
     assert [text for text, _ in rows] == texts
     single = {
         text: client.post("/api/predict_nlp", json={"id": model_id, "text": text}).json()
@@ -187,7 +191,6 @@ def test_remove(client: TestClient) -> None:
 
 
 def test_promotion_hot_swaps_without_failing_requests(client: TestClient, model_id: str) -> None:
-    from concurrent.futures import ThreadPoolExecutor
 
     assert (
         client.post("/api/predict_nlp", json={"id": "production", "text": "x"}).status_code == 404
