@@ -191,7 +191,6 @@ def test_remove(client: TestClient) -> None:
 
 
 def test_promotion_hot_swaps_without_failing_requests(client: TestClient, model_id: str) -> None:
-
     assert (
         client.post("/api/predict_nlp", json={"id": "production", "text": "x"}).status_code == 404
     )
