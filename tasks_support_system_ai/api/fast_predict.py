@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tasks_support_system_ai.nlp.fast import TextPredictor
+from tasks_support_system_ai.nlp.linear import TextPredictor
 
 PATHS: Final = frozenset({"/api/predict_nlp", "/nlp/api/predict_nlp"})
 MAX_FAST_BODY: Final = 1 << 20

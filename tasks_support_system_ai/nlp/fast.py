@@ -9,7 +9,6 @@ directly rather than by scikit-learn's general analyzer. Anything else uses ``pi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,9 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
-from .linear import LinearTextModel, word_ngrams
-
-TextPredictor = Callable[[str], str]
+from .linear import LinearTextModel, TextPredictor, word_ngrams
 
 
 def single_text_predictor(pipeline: Pipeline) -> TextPredictor:

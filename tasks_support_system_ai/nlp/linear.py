@@ -27,6 +27,7 @@ FORMAT: Final = "support-ai/linear-text-model/1"
 LABEL_MEMO_SIZE: Final = 50_000
 SCORE_ROWS: Final = 2_000
 Analyzer = Callable[[str], list[str]]
+TextPredictor = Callable[[str], str]
 
 
 def word_ngrams(token_pattern: str) -> Analyzer:

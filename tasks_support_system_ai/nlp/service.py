@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
-from sklearn.pipeline import Pipeline
 
 from tasks_support_system_ai.datasets.parsing import DatasetKind
 from tasks_support_system_ai.datasets.store import DatasetStore
@@ -27,16 +26,12 @@ from tasks_support_system_ai.errors import ConflictError, InvalidInputError, Not
 from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.memory import release_free_memory
 from tasks_support_system_ai.nlp.batch import predict_distinct
-from tasks_support_system_ai.nlp.fast import (
-    TextPredictor,
-    linear_model,
-    single_text_predictor,
-    supports_linear,
-)
-from tasks_support_system_ai.nlp.linear import LinearTextModel
-from tasks_support_system_ai.nlp.training import train_classifier
+from tasks_support_system_ai.nlp.linear import LinearTextModel, TextPredictor
 from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
 from tasks_support_system_ai.registry.store import Stage
+
+if TYPE_CHECKING:  # serving linear models never imports scikit-learn
+    from sklearn.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 CLASSIFIER = "ticket-classifier"
@@ -85,23 +80,48 @@ class TrainingTexts:
         return frame, f"{self.path.name}@{hashlib.sha256(raw).hexdigest()[:12]}"
 
 
-@dataclass(frozen=True)
 class ServedModel:
-    """A loaded pipeline, its exact single-text fast path and, for TF-IDF + linear
-    pipelines, their array form (batches are scored with it)."""
+    """A classifier in memory. TF-IDF + linear models are scored from their array form
+    (``nlp.linear``), read from the export written at training, so serving them never imports
+    scikit-learn (~90 MB per process); the pipeline itself is loaded on first need only
+    (probabilities, other pipelines)."""
 
-    pipeline: Pipeline
-    predict_one: TextPredictor
-    linear: LinearTextModel | None
+    def __init__(
+        self,
+        load_pipeline: Callable[[], Pipeline],
+        linear: LinearTextModel | None = None,
+        pipeline: Pipeline | None = None,
+    ) -> None:
+        self._load_pipeline = load_pipeline
+        self._pipeline = pipeline
+        self._lock = threading.Lock()
+        self.linear = linear
+        self.predict_one: TextPredictor = (
+            linear.predict_one if linear else _single_text_predictor(self.pipeline)
+        )
 
     @classmethod
     def of(cls, pipeline: Pipeline) -> ServedModel:
+        """A pipeline already loaded (its array form built from it when it has one)."""
+        from tasks_support_system_ai.nlp.fast import linear_model, supports_linear
+
         linear = linear_model(pipeline) if supports_linear(pipeline) else None
-        served = cls(
-            pipeline, linear.predict_one if linear else single_text_predictor(pipeline), linear
-        )
+        served = cls(lambda: pipeline, linear, pipeline)
         release_free_memory()  # reading the artifact took several times the model's size
         return served
+
+    @property
+    def pipeline(self) -> Pipeline:
+        with self._lock:
+            if self._pipeline is None:
+                self._pipeline = self._load_pipeline()
+                release_free_memory()
+            return self._pipeline
+
+    def predict_many(self, texts: Sequence[str]) -> list[str]:
+        if self.linear is None:
+            return [str(label) for label in self.pipeline.predict(list(texts))]
+        return [str(label) for label in self.linear.labels(self.linear.prepare(list(texts)))]
 
     def predict_column(self, texts: pa.Array) -> pa.Array:
         """Labels of a column of texts (a CSV block), as an Arrow array."""
@@ -109,6 +129,12 @@ class ServedModel:
             labels = predict_distinct(self.pipeline, texts.fill_null("").to_pylist())
             return pa.array(labels.tolist(), pa.string())
         return self.linear.label_column(texts)
+
+
+def _single_text_predictor(pipeline: Pipeline) -> TextPredictor:
+    from tasks_support_system_ai.nlp.fast import single_text_predictor
+
+    return single_text_predictor(pipeline)
 
 
 class NLPService:
@@ -179,10 +205,13 @@ class NLPService:
         preprocessing: dict[str, Any] | None = None,
     ) -> ModelRecord:
         """Train a registered version (run by the job); a failure is recorded, then raised."""
+        from tasks_support_system_ai.nlp.training import train_classifier
+
         try:
             frame, _ = self.texts.load()
             texts, labels = frame["full"].tolist(), frame["topic"].astype(str).tolist()
             trained = train_classifier(texts, labels, model, config, preprocessing=preprocessing)
+            self._export_linear(model_id, ServedModel.of(trained.pipeline))  # before "ready"
             return self.registry.complete(model_id, trained.pipeline, trained.report)
         except Exception as error:
             log.exception("Training %s failed", model_id)
@@ -216,28 +245,44 @@ class NLPService:
         return self._served(model_id).pipeline
 
     def linear_export(self, model_id: str) -> str | None:
-        """Object key of the model as plain arrays (``nlp.linear``), written on first request;
-        ``None`` when the pipeline is not a plain TF-IDF + linear one. Batch-labeling workers
-        load this instead of the pipeline, so they never import scikit-learn."""
-        model = self._served(model_id).linear  # built once, when the model was loaded
-        if model is None or model.token_pattern is None:
-            return None
+        """Object key of the model as plain arrays (``nlp.linear``), written at training (or
+        here, for models trained before that); ``None`` when the pipeline is not a plain TF-IDF
+        + linear one. Serving and batch-labeling workers load this instead of the pipeline."""
         key = self.registry.derived_key(self.resolve(model_id), LINEAR_EXPORT)
+        if self.registry.objects.exists(key):
+            return key
+        return self._export_linear(self.resolve(model_id), self._served(model_id))
+
+    def load(self, model_id: str) -> None:
+        """Load a ready model into the serving cache (4xx now for an unknown or unready one)."""
+        self._served(model_id)
+
+    def _export_linear(self, model_id: str, served: ServedModel) -> str | None:
+        if served.linear is None or served.linear.token_pattern is None:
+            return None
+        key = self.registry.derived_key(model_id, LINEAR_EXPORT)
         if not self.registry.objects.exists(key):
-            self.registry.objects.put_bytes(key, model.to_bytes())
+            self.registry.objects.put_bytes(key, served.linear.to_bytes())
         return key
 
     def _served(self, model_id: str) -> ServedModel:
         resolved = self.resolve(model_id)
-        loaded, _ = self.serving.get_or_compute(
-            resolved, lambda: ServedModel.of(self.registry.load(resolved))
-        )
+        loaded, _ = self.serving.get_or_compute(resolved, lambda: self._load_served(resolved))
         return loaded
+
+    def _load_served(self, model_id: str) -> ServedModel:
+        """From the array export when there is one (no scikit-learn), else from the artifact."""
+        record = self.registry.get(model_id)
+        key = self.registry.derived_key(model_id, LINEAR_EXPORT)
+        if record.status != "ready" or not self.registry.objects.exists(key):
+            return ServedModel.of(self.registry.load(model_id))
+        linear = LinearTextModel.from_bytes(self.registry.objects.get_bytes(key))
+        return ServedModel(lambda: self.registry.load(model_id), linear)
 
     def preload_production(self) -> None:
         """Load the production classifier ahead of traffic (start-up); a failure is only logged."""
         try:
-            self.pipeline(PRODUCTION)
+            self.load(PRODUCTION)
         except NotFoundError:
             return
         except Exception:
@@ -254,7 +299,7 @@ class NLPService:
     def promote(self, model_id: str, stage: Stage) -> ModelRecord:
         """Load first, then switch: requests never wait for a load after a promotion."""
         if stage == PRODUCTION:
-            self.pipeline(model_id)
+            self.load(model_id)
         record = self.registry.promote(model_id, stage)
         self._production = (float("-inf"), None)
         return record
@@ -267,7 +312,7 @@ class NLPService:
         served = self._served(model_id)
         if len(texts) == 1:
             return [served.predict_one(texts[0])]
-        return [str(label) for label in served.pipeline.predict(list(texts))]
+        return served.predict_many(texts)
 
     def predict_column(self, model_id: str, texts: pa.Array) -> pa.Array:
         """Labels of a large batch (a CSV block); rows may be empty, no single-text path."""

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-from sklearn.metrics import adjusted_rand_score
+from typing import TYPE_CHECKING, Any
 
 from tasks_support_system_ai.errors import ConflictError
 from tasks_support_system_ai.forecasting.cache import LRUCache
-from tasks_support_system_ai.nlp.clustering import TicketClusterer
 from tasks_support_system_ai.nlp.service import WAIT_TIMEOUT_S, Jobs, TrainingTexts, check_texts
 from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
+
+if TYPE_CHECKING:  # scikit-learn is imported when a clustering is fitted or used, not before
+    from tasks_support_system_ai.nlp.clustering import TicketClusterer
 
 CLUSTERING = "ticket-clustering"
 
@@ -27,6 +27,8 @@ class TopicService:
 
     def fit(self, params: dict[str, Any], *, wait: bool = False) -> ModelRecord:
         """Register a clustering in status "training" and queue the fit as a job."""
+        from tasks_support_system_ai.nlp.clustering import TicketClusterer
+
         TicketClusterer(**params).check_params(10**9)  # bad parameters fail before registering
         _, dataset_ref = self.texts.load()
         record = self.registry.create(CLUSTERING, "nlp_clustering", params, dataset_ref=dataset_ref)
@@ -37,6 +39,10 @@ class TopicService:
 
     def train(self, model_id: str, params: dict[str, Any]) -> ModelRecord:
         """Fit a registered clustering (run by the job); a failure is recorded, then raised."""
+        from sklearn.metrics import adjusted_rand_score
+
+        from tasks_support_system_ai.nlp.clustering import TicketClusterer
+
         try:
             frame, _ = self.texts.load()
             texts = frame["full"].tolist()

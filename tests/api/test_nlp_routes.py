@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -284,3 +287,42 @@ def test_bad_preprocessing_is_422(client: TestClient, preprocessing: dict[str, o
     response = client.post("/api/fit_nlp", json={"preprocessing": preprocessing})
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_request"
+
+
+def test_serving_a_linear_model_never_imports_sklearn(client: TestClient, model_id: str) -> None:
+    """The API scores TF-IDF + linear models from the array export written at training: a fresh
+    API process serves single, batch and CSV predictions without scikit-learn (~90 MB)."""
+    data_dir = client.app.state.context.settings.data_dir  # type: ignore[attr-defined]
+    texts = ["Не работает интернет дома", "Списали деньги дважды"]
+    expected = client.post("/api/predict_nlp_batch", json={"id": model_id, "texts": texts}).json()
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from fastapi.testclient import TestClient
+        from tasks_support_system_ai.api import create_app
+        from tasks_support_system_ai.config import Settings
+
+        settings = Settings(data_dir={str(data_dir)!r}, _env_file=None)
+        with TestClient(create_app(settings)) as client:
+            one = client.post("/api/predict_nlp", json={{"id": {model_id!r}, "text": "Роуминг"}})
+            many = client.post(
+                "/api/predict_nlp_batch", json={{"id": {model_id!r}, "texts": {texts!r}}}
+            )
+            scored = client.post(
+                "/api/predict_nlp_csv",
+                data={{"id": {model_id!r}}},
+                files={{"file": ("t.csv", "text\\n" + "\\n".join({texts!r}), "text/csv")}},
+            )
+        print(one.status_code, scored.text.splitlines()[1:], many.json()["labels"])
+        print(sorted(m for m in ("sklearn", "skops") if m in sys.modules))
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    answers, modules = run.stdout.strip().splitlines()[-2:]
+    labels = expected["labels"]
+    rows = [f"{text},{label}" for text, label in zip(texts, labels, strict=True)]
+    assert answers == f"200 {rows} {labels}"
+    assert modules == "[]"

@@ -97,7 +97,7 @@ async def predict_nlp_csv(
     limit = context.settings.max_upload_bytes
     if (file.size or 0) > limit:
         raise PayloadTooLargeError(f"File is larger than the {limit / 2**20:.0f} MB limit")
-    await run_in_threadpool(context.nlp.pipeline, id)  # unknown/not-ready model → 4xx now
+    await run_in_threadpool(context.nlp.load, id)  # unknown/not-ready model → 4xx now
     await run_in_threadpool(check_csv, file.file, text_column)
     return StreamingResponse(
         score_csv(file.file, text_column, lambda texts: context.nlp.predict_column(id, texts)),
@@ -115,7 +115,7 @@ def promote_model(context: ContextDep, model_id: str, stage: Stage = "production
 @router.post("/models/{model_id}/load", response_model=BaseResponse)
 def load_model(context: ContextDep, model_id: str) -> BaseResponse:
     """Load a model into the serving cache ahead of traffic."""
-    context.nlp.pipeline(model_id)
+    context.nlp.load(model_id)
     return BaseResponse(status="success", message=f"model {model_id} loaded")
 
 
