@@ -271,11 +271,14 @@ class NLPService:
         return loaded
 
     def _load_served(self, model_id: str) -> ServedModel:
-        """From the array export when there is one (no scikit-learn), else from the artifact."""
+        """From the array export when there is one (no scikit-learn), else from the artifact
+        (writing the export, for models trained before exports were written at training)."""
         record = self.registry.get(model_id)
         key = self.registry.derived_key(model_id, LINEAR_EXPORT)
         if record.status != "ready" or not self.registry.objects.exists(key):
-            return ServedModel.of(self.registry.load(model_id))
+            served = ServedModel.of(self.registry.load(model_id))
+            self._export_linear(model_id, served)
+            return served
         linear = LinearTextModel.from_bytes(self.registry.objects.get_bytes(key))
         return ServedModel(lambda: self.registry.load(model_id), linear)
 

@@ -326,3 +326,16 @@ def test_serving_a_linear_model_never_imports_sklearn(client: TestClient, model_
     rows = [f"{text},{label}" for text, label in zip(texts, labels, strict=True)]
     assert answers == f"200 {rows} {labels}"
     assert modules == "[]"
+
+
+def test_models_trained_without_an_export_get_one_when_loaded(
+    client: TestClient, model_id: str
+) -> None:
+    nlp = client.app.state.context.nlp  # type: ignore[attr-defined]
+    key = nlp.registry.derived_key(model_id, "linear.npz")
+    assert nlp.registry.objects.exists(key)  # written at training
+    nlp.registry.objects.delete(key)
+    nlp.unload(model_id)
+    assert client.post(f"/api/models/{model_id}/load").status_code == 200
+    assert nlp.registry.objects.exists(key)
+    assert nlp.serving.get(model_id).linear is not None
