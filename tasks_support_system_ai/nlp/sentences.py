@@ -207,20 +207,23 @@ def _ends_quietly(data: Bytes, lasts: Positions, begins: Positions) -> Flags:
 
 def _symbol_ends(data: Bytes, lasts: Positions, begins: Positions) -> Flags:
     """One of ``_MARKS`` ends at each of ``lasts`` (inclusive) within its text."""
-    found = np.zeros(len(lasts), dtype=bool)
-    for symbol in _MARKS:
-        code = np.frombuffer(symbol.encode(), np.uint8)
-        first = lasts - len(code) + 1
-        found |= (first >= begins) & _equal_at(data, first, code)
-    return found
+    return _symbol_at(data, lasts + 1, begins, ending=True)
 
 
 def _symbol_starts(data: Bytes, firsts: Positions, stops: Positions) -> Flags:
     """One of ``_MARKS`` starts at each of ``firsts`` within its text."""
-    found = np.zeros(len(firsts), dtype=bool)
+    return _symbol_at(data, firsts, stops, ending=False)
+
+
+def _symbol_at(data: Bytes, at: Positions, bounds: Positions, *, ending: bool) -> Flags:
+    """One of ``_MARKS`` ends right before ``at`` (``ending``) or starts at it, inside
+    ``bounds`` (each text's start when ending, else its end)."""
+    found = np.zeros(len(at), dtype=bool)
     for symbol in _MARKS:
         code = np.frombuffer(symbol.encode(), np.uint8)
-        found |= (firsts + len(code) <= stops) & _equal_at(data, firsts, code)
+        first = at - len(code) if ending else at
+        inside = first >= bounds if ending else first + len(code) <= bounds
+        found |= inside & _equal_at(data, first, code)
     return found
 
 

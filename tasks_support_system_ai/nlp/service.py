@@ -103,10 +103,7 @@ class ServedModel:
     @classmethod
     def of(cls, pipeline: Pipeline) -> ServedModel:
         """A pipeline already loaded (its array form built from it when it has one)."""
-        from tasks_support_system_ai.nlp.fast import linear_model, supports_linear
-
-        linear = linear_model(pipeline) if supports_linear(pipeline) else None
-        served = cls(lambda: pipeline, linear, pipeline)
+        served = cls(lambda: pipeline, _linear_form(pipeline), pipeline)
         release_free_memory()  # reading the artifact took several times the model's size
         return served
 
@@ -129,6 +126,12 @@ class ServedModel:
             labels = predict_distinct(self.pipeline, texts.fill_null("").to_pylist())
             return pa.array(labels.tolist(), pa.string())
         return self.linear.label_column(texts)
+
+
+def _linear_form(pipeline: Pipeline) -> LinearTextModel | None:
+    from tasks_support_system_ai.nlp.fast import linear_model, supports_linear
+
+    return linear_model(pipeline) if supports_linear(pipeline) else None
 
 
 def _single_text_predictor(pipeline: Pipeline) -> TextPredictor:
@@ -211,7 +214,7 @@ class NLPService:
             frame, _ = self.texts.load()
             texts, labels = frame["full"].tolist(), frame["topic"].astype(str).tolist()
             trained = train_classifier(texts, labels, model, config, preprocessing=preprocessing)
-            self._export_linear(model_id, ServedModel.of(trained.pipeline))  # before "ready"
+            self._export_linear(model_id, _linear_form(trained.pipeline))  # before "ready"
             return self.registry.complete(model_id, trained.pipeline, trained.report)
         except Exception as error:
             log.exception("Training %s failed", model_id)
@@ -248,21 +251,22 @@ class NLPService:
         """Object key of the model as plain arrays (``nlp.linear``), written at training (or
         here, for models trained before that); ``None`` when the pipeline is not a plain TF-IDF
         + linear one. Serving and batch-labeling workers load this instead of the pipeline."""
-        key = self.registry.derived_key(self.resolve(model_id), LINEAR_EXPORT)
+        resolved = self.resolve(model_id)
+        key = self.registry.derived_key(resolved, LINEAR_EXPORT)
         if self.registry.objects.exists(key):
             return key
-        return self._export_linear(self.resolve(model_id), self._served(model_id))
+        return self._export_linear(resolved, self._served(resolved).linear)
 
     def load(self, model_id: str) -> None:
         """Load a ready model into the serving cache (4xx now for an unknown or unready one)."""
         self._served(model_id)
 
-    def _export_linear(self, model_id: str, served: ServedModel) -> str | None:
-        if served.linear is None or served.linear.token_pattern is None:
+    def _export_linear(self, model_id: str, linear: LinearTextModel | None) -> str | None:
+        if linear is None or linear.token_pattern is None:
             return None
         key = self.registry.derived_key(model_id, LINEAR_EXPORT)
         if not self.registry.objects.exists(key):
-            self.registry.objects.put_bytes(key, served.linear.to_bytes())
+            self.registry.objects.put_bytes(key, linear.to_bytes())
         return key
 
     def _served(self, model_id: str) -> ServedModel:
@@ -277,7 +281,7 @@ class NLPService:
         key = self.registry.derived_key(model_id, LINEAR_EXPORT)
         if record.status != "ready" or not self.registry.objects.exists(key):
             served = ServedModel.of(self.registry.load(model_id))
-            self._export_linear(model_id, served)
+            self._export_linear(model_id, served.linear)
             return served
         linear = LinearTextModel.from_bytes(self.registry.objects.get_bytes(key))
         return ServedModel(lambda: self.registry.load(model_id), linear)
