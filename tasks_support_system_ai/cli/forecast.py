@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, TimeElapsedColumn
 from rich.table import Table
 
 from tasks_support_system_ai.analytics import Granularity
@@ -33,6 +36,16 @@ def _cutoff(start: datetime | None, granularity: Granularity) -> date | None:
     return cutoff_for_start(start.date() if start else None, granularity)
 
 
+@contextmanager
+def _progress_bar(description: str) -> Iterator[Callable[[float], None]]:
+    """A progress bar on stderr, fed with the share of the work done (0..1)."""
+    columns = (*Progress.get_default_columns(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task(description, total=1.0)
+        yield lambda share: bar.update(task, completed=share)
+        bar.update(task, completed=1.0)
+
+
 def _with_context() -> AppContext:
     return build_context(get_settings())
 
@@ -53,7 +66,8 @@ def forecast_all(
     context = _with_context()
     try:
         spec = RunSpec(horizon, granularity, _cutoff(start, granularity), method, model=model)
-        info = context.forecast_runs.run(context.active.current(), spec)
+        with _progress_bar(f"forecasting every queue ({model})") as report:
+            info = context.forecast_runs.run(context.active.current(), spec, progress=report)
     except SupportAIError as exc:
         raise fail(exc) from None
     finally:

@@ -22,6 +22,7 @@ from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.datasets.active import LoadedData
 from tasks_support_system_ai.errors import NotFoundError
 from tasks_support_system_ai.forecasting.cache import LRUCache
+from tasks_support_system_ai.forecasting.series_pool import Progress
 from tasks_support_system_ai.forecasting.tree_forecast import (
     TreeForecast,
     check_model,
@@ -64,8 +65,11 @@ class ForecastRuns:
         self.objects = objects
         self.loaded: LRUCache[str, TreeForecast] = LRUCache(cache_size)
 
-    def run(self, data: LoadedData, spec: RunSpec) -> RunInfo:
-        """Forecast and reconcile every queue, unless this exact run is already stored."""
+    def run(self, data: LoadedData, spec: RunSpec, progress: Progress | None = None) -> RunInfo:
+        """Forecast and reconcile every queue, unless this exact run is already stored.
+
+        ``progress`` hears the share done of an "auto" run's per-series fits.
+        """
         check_model(spec.model)
         run_id = spec.run_id(data)
         if self.objects.exists(_meta_key(run_id)):
@@ -79,6 +83,7 @@ class ForecastRuns:
             levels=spec.levels,
             method=spec.method,
             model=spec.model,
+            progress=progress,
         )
         info = RunInfo(
             run_id,

@@ -10,6 +10,9 @@ candidate refitted on the whole history (es only for the series that chose it).
 Reconciliation needs in-sample one-step residuals of the base forecasts: naive rows use
 seasonal differences (exactly its one-step errors); es rows use the VectorisedETS residuals,
 a close stand-in (same ETS(A,Ad,A) family), since the workers do not ship residuals back.
+
+Nearly all the time goes to the es fits (one pass per backtest window, one final pass), so
+``progress`` hears the share of those passes done.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import numpy.typing as npt
 
 from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.forecasting.base import SEASON_LENGTH, DayArray, FloatArray
-from tasks_support_system_ai.forecasting.series_pool import SeriesPool
+from tasks_support_system_ai.forecasting.series_pool import Progress, SeriesPool
 from tasks_support_system_ai.forecasting.vectorised import MatrixForecast, VectorisedETS
 from tasks_support_system_ai.forecasting.vectorised_naive import (
     naive_forecast,
@@ -56,6 +59,12 @@ class _Setup:
     horizon: int
     levels: tuple[int, ...]
     max_history: int
+    progress: Progress
+    passes: int  # es passes: one per backtest window and the final fit
+
+    def pass_progress(self, step: int) -> Progress:
+        """``progress`` over all passes, for the share done of pass ``step``."""
+        return lambda share: self.progress((step + share) / self.passes)
 
     @property
     def season(self) -> int:
@@ -70,9 +79,12 @@ def forecast_auto(
     horizon: int,
     levels: Sequence[int],
     max_history: int,
+    progress: Progress | None = None,
 ) -> AutoBase:
     """Choose a model per row of the (n, T) ``values`` and forecast each row with it."""
-    setup = _Setup(labels, granularity, horizon, tuple(levels), max_history)
+    passes = len(_origins(values.shape[1], horizon, SEASON_LENGTH[granularity])) + 1
+    report = progress or (lambda _: None)
+    setup = _Setup(labels, granularity, horizon, tuple(levels), max_history, report, passes)
     with SeriesPool() as pool:
         best = choose(backtest_scores(values, setup, pool))
         return _final(values, setup, best, pool)
@@ -91,24 +103,24 @@ def backtest_scores(values: FloatArray, setup: _Setup, pool: SeriesPool) -> Floa
 
     Without room for a window (short weekly/monthly histories) VectorisedETS wins by default.
     """
-    origins = _origins(values.shape[1], setup)
+    origins = _origins(values.shape[1], setup.horizon, setup.season)
     if not origins:
         scores = np.full((len(CANDIDATES), values.shape[0]), np.inf)
         scores[CANDIDATES.index("vets")] = 0.0
         return scores
     total = np.zeros((len(CANDIDATES), values.shape[0]))
-    for origin in origins:
+    for step, origin in enumerate(origins):
         train, actual = values[:, :origin], values[:, origin : origin + setup.horizon]
-        forecasts = np.maximum(_candidate_means(train, setup, pool), 0.0)
+        forecasts = np.maximum(_candidate_means(train, setup, pool, step), 0.0)
         errors = np.abs(forecasts - actual[np.newaxis]).mean(axis=2)
         total += errors / _scale(train, setup.season)[np.newaxis]
     return total / len(origins)
 
 
-def _origins(periods: int, setup: _Setup) -> list[int]:
+def _origins(periods: int, horizon: int, season: int) -> list[int]:
     """Cut-offs of the backtest windows, newest last; each keeps two seasons to train on."""
-    starts = [periods - w * setup.horizon for w in range(WINDOWS, 0, -1)]
-    return [s for s in starts if s >= 2 * setup.season]
+    starts = [periods - w * horizon for w in range(WINDOWS, 0, -1)]
+    return [s for s in starts if s >= 2 * season]
 
 
 def _scale(train: FloatArray, season: int) -> FloatArray:
@@ -117,10 +129,10 @@ def _scale(train: FloatArray, season: int) -> FloatArray:
     return np.where(scale > 0, scale, 1.0)
 
 
-def _candidate_means(train: FloatArray, setup: _Setup, pool: SeriesPool) -> FloatArray:
+def _candidate_means(train: FloatArray, setup: _Setup, pool: SeriesPool, step: int) -> FloatArray:
     """(k, n, h) point forecasts of every candidate, NaN where a candidate failed."""
     vets = VectorisedETS(setup.season, max_history=setup.max_history).fit(train)
-    es = _es_forecasts(train, setup, pool, np.arange(train.shape[0]))
+    es = _es_forecasts(train, setup, pool, np.arange(train.shape[0]), step)
     return np.stack(
         [
             naive_mean(train, setup.season, setup.horizon),
@@ -131,7 +143,11 @@ def _candidate_means(train: FloatArray, setup: _Setup, pool: SeriesPool) -> Floa
 
 
 def _es_forecasts(
-    values: FloatArray, setup: _Setup, pool: SeriesPool, rows: npt.NDArray[np.int64]
+    values: FloatArray,
+    setup: _Setup,
+    pool: SeriesPool,
+    rows: npt.NDArray[np.int64],
+    step: int,
 ) -> MatrixForecast:
     """es forecasts of ``rows`` as full (n, h) arrays, NaN in rows not fitted or rejected."""
     shape = (values.shape[0], setup.horizon)
@@ -146,6 +162,7 @@ def _es_forecasts(
         granularity=setup.granularity,
         horizon=setup.horizon,
         levels=setup.levels,
+        progress=setup.pass_progress(step),
     )
     for row, result in zip(rows, results, strict=True):
         if result is not None:
@@ -163,7 +180,7 @@ def _final(
     result = vets.predict(setup.horizon, setup.levels)
     naive = naive_forecast(values, setup.season, setup.horizon, setup.levels)
     es_rows = np.flatnonzero(best == CANDIDATES.index("es")).astype(np.int64)
-    es = _es_forecasts(values, setup, pool, es_rows)
+    es = _es_forecasts(values, setup, pool, es_rows, setup.passes - 1)
     es_failed = es_rows[np.isnan(es.mean[es_rows, 0])]
     best = best.copy()
     best[es_failed] = CANDIDATES.index("vets")  # cannot happen unless the refit fails

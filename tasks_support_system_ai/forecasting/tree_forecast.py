@@ -43,6 +43,7 @@ from tasks_support_system_ai.forecasting.reconcile import (
     reconcile,
     shift_bounds,
 )
+from tasks_support_system_ai.forecasting.series_pool import Progress
 from tasks_support_system_ai.forecasting.tree_auto import forecast_auto
 from tasks_support_system_ai.forecasting.vectorised import MatrixForecast, VectorisedETS
 
@@ -94,14 +95,18 @@ def forecast_tree(
     levels: Sequence[int] = DEFAULT_LEVELS,
     method: str = "mint_shrink",
     model: str = "vets",
+    progress: Progress | None = None,
 ) -> TreeForecast:
-    """Forecast every queue ``horizon`` periods past ``cutoff`` (default: the last data day)."""
+    """Forecast every queue ``horizon`` periods past ``cutoff`` (default: the last data day).
+
+    ``progress`` hears the share done of the per-series fits ("auto" runs only).
+    """
     granularity = parse_granularity(granularity)
     check_horizon(horizon, granularity)
     check_method(method)
     check_model(model)
     inputs = _inputs(load, _cutoff_index(load.dates, cutoff), granularity)
-    base, residuals, chosen = _base(inputs, granularity, horizon, levels, model)
+    base, residuals, chosen = _base(inputs, granularity, horizon, levels, model, progress=progress)
     mean, lower, upper = _reconciled(base, inputs.hierarchy, method, residuals)
     n = len(load.tree)
     last = inputs.labels[-1:]
@@ -135,6 +140,8 @@ def _base(
     horizon: int,
     levels: Sequence[int],
     model: str,
+    *,
+    progress: Progress | None,
 ) -> tuple[MatrixForecast, FloatArray, StrArray | None]:
     """Unreconciled forecasts, their in-sample residuals and (for "auto") each row's model."""
     if model == "auto":
@@ -145,6 +152,7 @@ def _base(
             horizon=horizon,
             levels=levels,
             max_history=MAX_HISTORY,
+            progress=progress,
         )
         return auto.forecast, auto.residuals, auto.chosen
     vets = VectorisedETS(SEASON_LENGTH[granularity], max_history=MAX_HISTORY)

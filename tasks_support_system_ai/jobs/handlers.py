@@ -44,7 +44,11 @@ def forecast_all(
 ) -> dict[str, Any]:
     context.active.refresh()
     progress.update(5)
-    info = context.forecast_runs.run(context.active.current(), run_spec_from_json(params))
+    info = context.forecast_runs.run(
+        context.active.current(),
+        run_spec_from_json(params),
+        progress=lambda share: progress.update(5 + 90 * share),
+    )
     return asdict(info)
 
 

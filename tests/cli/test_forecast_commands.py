@@ -52,3 +52,10 @@ def test_bad_horizon_exits_2() -> None:
     result = runner.invoke(app, ["forecast", "all", "--horizon", "999"])
     assert result.exit_code == 2
     assert "invalid_horizon" in result.output
+
+
+def test_forecast_all_auto_shows_progress() -> None:
+    result = runner.invoke(app, ["forecast", "all", "--horizon", "7", "--model", "auto"])
+    assert result.exit_code == 0, result.output
+    assert "forecasting every queue (auto)" in result.output
+    assert "100%" in result.output

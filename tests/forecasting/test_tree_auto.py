@@ -121,3 +121,11 @@ def test_unknown_model_is_rejected(load: QueueLoad, tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError) as error:
         runs.run(SimpleNamespace(), RunSpec(model="magic"))  # type: ignore[arg-type]
     assert error.value.code == "unknown_model"
+
+
+def test_auto_reports_progress_over_every_pass_up_to_done(load: QueueLoad) -> None:
+    shares: list[float] = []
+    forecast_tree(load, horizon=HORIZON, model="auto", progress=shares.append)
+    assert shares == sorted(shares)
+    assert shares[-1] == 1.0
+    assert sum(share <= 1 / 3 for share in shares) >= 2  # the first of three passes, chunk by chunk
