@@ -61,7 +61,7 @@ def fit_benchmark(data_dir: Path) -> list[dict[str, object]]:
     frame = pd.read_parquet(data_dir / "demo" / "ticket_texts.parquet")
     texts = (frame["subject"] + " " + frame["text"]).tolist()
     x_train, x_test, y_train, y_test = train_test_split(
-        texts, frame["topic"].tolist(), test_size=0.2, stratify=frame["topic"], random_state=42
+        texts, frame["label"].tolist(), test_size=0.2, stratify=frame["label"], random_state=42
     )
     rows = []
     for model, config, normaliser in CASES:

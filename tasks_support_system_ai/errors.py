@@ -52,3 +52,9 @@ class ConflictError(SupportAIError):
     """The request is valid but the resource is not in a state that allows it (e.g. training)."""
 
     code = "conflict"
+
+
+class JobFailedError(SupportAIError):
+    """A job the caller waited for failed; ``code`` is the job's own error code."""
+
+    code = "job_failed"

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from tasks_support_system_ai.config import get_settings
 from tasks_support_system_ai.context import AppContext, build_context
-from tasks_support_system_ai.datasets.bootstrap import import_file
+from tasks_support_system_ai.datasets.bootstrap import import_file, restore_demo_data
 from tasks_support_system_ai.datasets.parsing import DatasetKind
 from tasks_support_system_ai.errors import SupportAIError
 
@@ -39,7 +39,9 @@ def generate(
     large_table_rows: Annotated[
         int, typer.Option(help="also write the batch-labeling table with this many rows (2376186)")
     ] = 0,
-    load: Annotated[bool, typer.Option(help="import tickets and hierarchy as active")] = True,
+    load: Annotated[
+        bool, typer.Option(help="import tickets, hierarchy and texts as active")
+    ] = True,
 ) -> None:
     """Generate the synthetic demo data set (deterministic for a seed)."""
     from tasks_support_system_ai.datasets.demo import generate_demo
@@ -59,6 +61,7 @@ def generate(
         for kind, path in (
             (DatasetKind.HIERARCHY, files.hierarchy),
             (DatasetKind.TICKETS, files.tickets),
+            (DatasetKind.TEXTS, files.ticket_texts),
         ):
             result = import_file(context.datasets, kind, path, source="demo", synthetic=True)
             console.print(f"{kind.value}: active version {result.version.id} (synthetic)")
@@ -69,7 +72,7 @@ def generate(
 @app.command("import")
 def import_(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or Parquet")],
-    kind: Annotated[DatasetKind, typer.Option("--kind", help="tickets or hierarchy")],
+    kind: Annotated[DatasetKind, typer.Option("--kind", help="tickets, hierarchy or texts")],
     activate: Annotated[bool, typer.Option(help="make it the active version")] = True,
 ) -> None:
     """Validate a local file and store it as a new dataset version."""
@@ -106,6 +109,24 @@ def list_(kind: Annotated[DatasetKind | None, typer.Option("--kind")] = None) ->
             f"{v.created_at:%Y-%m-%d %H:%M}",
         )
     console.print(table)
+
+
+@app.command()
+def restore() -> None:
+    """Undo uploads: make the demo (or locally imported) data of every kind active again."""
+    settings = get_settings()
+    context = _context()
+    try:
+        restored = restore_demo_data(
+            context.datasets, settings.demo_dir, seed=settings.demo_seed, progress=True
+        )
+    except SupportAIError as exc:
+        raise fail(exc) from None
+    finally:
+        context.close()
+    for version in restored:
+        state = f"version {version.id} is now active ({version.source})"
+        console.print(f"{version.kind.value}: {state}")
 
 
 @app.command()

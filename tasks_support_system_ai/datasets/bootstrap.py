@@ -7,9 +7,10 @@ from pathlib import Path
 
 from tasks_support_system_ai.datasets.demo import DemoFiles, generate_demo
 from tasks_support_system_ai.datasets.parsing import DatasetKind
-from tasks_support_system_ai.datasets.store import DatasetStore, IngestResult
+from tasks_support_system_ai.datasets.store import DatasetStore, IngestResult, VersionInfo
 
 log = logging.getLogger(__name__)
+DEMO_KINDS = (DatasetKind.HIERARCHY, DatasetKind.TICKETS, DatasetKind.TEXTS)
 
 
 def import_file(
@@ -34,31 +35,49 @@ def import_file(
 
 
 def ensure_demo_data(store: DatasetStore, demo_dir: Path, *, seed: int, progress: bool) -> bool:
-    """Activate the demo data set if nothing is active; returns True when it did."""
-    if store.active(DatasetKind.TICKETS) and store.active(DatasetKind.HIERARCHY):
+    """Activate the demo data of every kind that has nothing active; True when it did any.
+
+    Demo tickets, hierarchy and texts become ordinary (synthetic) dataset versions, so they
+    can be listed, re-activated and restored like any upload.
+    """
+    missing = [kind for kind in DEMO_KINDS if store.active(kind) is None]
+    if not missing:
         return False
-    manifest = demo_dir / "manifest.json"
-    files = _existing_demo(demo_dir) if manifest.exists() else None
-    if files is None:
-        log.info("No data yet: generating the synthetic demo data set into %s", demo_dir)
-        files = generate_demo(demo_dir, seed=seed, progress=progress)
-    for kind, path in (
-        (DatasetKind.HIERARCHY, files.hierarchy),
-        (DatasetKind.TICKETS, files.tickets),
-    ):
-        if store.active(kind) is None:
-            import_file(store, kind, path, source="demo", synthetic=True)
+    files = _demo_files(demo_dir, seed=seed, progress=progress)
+    for kind in missing:
+        import_file(store, kind, _file_of(files, kind), source="demo", synthetic=True)
     return True
 
 
-def _existing_demo(demo_dir: Path) -> DemoFiles | None:
-    hierarchy, tickets = demo_dir / "hierarchy.parquet", demo_dir / "tickets.parquet"
-    if not (hierarchy.exists() and tickets.exists()):
-        return None
-    return DemoFiles(
-        hierarchy=hierarchy,
-        tickets=tickets,
-        ticket_texts=demo_dir / "ticket_texts.parquet",
-        manifest=demo_dir / "manifest.json",
-        large_table=None,
-    )
+def restore_demo_data(
+    store: DatasetStore, demo_dir: Path, *, seed: int, progress: bool = False
+) -> list[VersionInfo]:
+    """Undo uploads: per kind, re-activate the newest version that was not uploaded,
+    importing the demo file of a kind that has none (generating the demo set if needed)."""
+    restored = store.restore_defaults()
+    missing = set(DatasetKind) - {version.kind for version in restored}
+    if missing:
+        files = _demo_files(demo_dir, seed=seed, progress=progress)
+        for kind in (kind for kind in DEMO_KINDS if kind in missing):
+            path = _file_of(files, kind)
+            result = import_file(store, kind, path, source="demo", synthetic=True)
+            restored.append(result.version)
+    return restored
+
+
+def _demo_files(demo_dir: Path, *, seed: int, progress: bool) -> DemoFiles:
+    """The demo set in ``demo_dir``, generated first if it is not complete there."""
+    files = DemoFiles.in_dir(demo_dir, with_large_table=False)
+    if all(path.exists() for path in (files.hierarchy, files.tickets, files.ticket_texts)):
+        return files
+    log.info("No demo data yet: generating the synthetic demo data set into %s", demo_dir)
+    return generate_demo(demo_dir, seed=seed, progress=progress)
+
+
+def _file_of(files: DemoFiles, kind: DatasetKind) -> Path:
+    paths = {
+        DatasetKind.HIERARCHY: files.hierarchy,
+        DatasetKind.TICKETS: files.tickets,
+        DatasetKind.TEXTS: files.ticket_texts,
+    }
+    return paths[kind]

@@ -22,7 +22,12 @@ import pyarrow as pa
 
 from tasks_support_system_ai.datasets.parsing import DatasetKind
 from tasks_support_system_ai.datasets.store import DatasetStore
-from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
+from tasks_support_system_ai.errors import (
+    ConflictError,
+    InvalidInputError,
+    JobFailedError,
+    NotFoundError,
+)
 from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.memory import release_free_memory
 from tasks_support_system_ai.nlp.batch import predict_distinct
@@ -50,9 +55,24 @@ class Jobs(Protocol):
     def wait(self, job_id: str, timeout_s: float) -> Any: ...
 
 
+def wait_for_training(jobs: Jobs, job_id: str, model_id: str) -> None:
+    """Wait for a training job; one that failed or was cancelled raises its own error code,
+    so a waiting caller never gets the id of a model that does not exist."""
+    job = jobs.wait(job_id, WAIT_TIMEOUT_S)
+    if job.status in ("failed", "cancelled"):
+        reason = job.error_message or job.status
+        raise JobFailedError(
+            f"Training {model_id} {job.status}: {reason}",
+            code=job.error_code or f"job_{job.status}",
+            job_id=job_id,
+            model_id=model_id,
+        )
+
+
 class TrainingTexts:
-    """The labeled ticket texts models train on: the active uploaded ``texts`` dataset version,
-    else the synthetic demo texts; with a reference to the exact content used."""
+    """The labeled ticket texts models train on: the active ``texts`` dataset version (with no
+    texts version yet, the synthetic demo texts become one); with a reference to the exact
+    content used."""
 
     def __init__(self, path: Path, datasets: DatasetStore | None = None) -> None:
         self.path = path
@@ -60,23 +80,37 @@ class TrainingTexts:
 
     def load(self) -> tuple[pd.DataFrame, str]:
         """Columns ``full`` (the text a model sees) and ``topic`` (its label), and a reference."""
-        version = self.datasets.active(DatasetKind.TEXTS) if self.datasets else None
-        if version is not None and self.datasets is not None:
-            frame = self.datasets.load_frame(version)
-            topics = frame.rename(columns={"text": "full", "label": "topic"})
-            return topics, f"texts v{version.id}@{version.content_hash[:12]}"
-        return self._demo()
+        if self.datasets is None:
+            return self._demo()
+        version = self.datasets.active(DatasetKind.TEXTS)
+        if version is None:
+            self._require_demo_file()
+            version = self.datasets.ingest(
+                DatasetKind.TEXTS,
+                self.path.read_bytes(),
+                self.path.name,
+                source="demo",
+                synthetic=True,
+                size_limited=False,
+            ).version
+        frame = self.datasets.load_frame(version)
+        topics = frame.rename(columns={"text": "full", "label": "topic"})
+        return topics, f"texts v{version.id}@{version.content_hash[:12]}"
 
-    def _demo(self) -> tuple[pd.DataFrame, str]:
+    def _require_demo_file(self) -> None:
         if not self.path.exists():
             raise InvalidInputError(
                 "No ticket texts to train on: upload a texts dataset "
                 "(POST /api/upload_data, df_type=texts) or run `support-ai data generate`",
                 code="no_training_data",
             )
+
+    def _demo(self) -> tuple[pd.DataFrame, str]:
+        self._require_demo_file()
         raw = self.path.read_bytes()
-        frame = pd.read_parquet(self.path, columns=["subject", "text", "topic"])
+        frame = pd.read_parquet(self.path, columns=["subject", "text", "label"])
         frame["full"] = frame["subject"] + " " + frame["text"]
+        frame = frame.rename(columns={"label": "topic"})
         return frame, f"{self.path.name}@{hashlib.sha256(raw).hexdigest()[:12]}"
 
 
@@ -184,7 +218,7 @@ class NLPService:
         }
         job = self.jobs.submit("nlp_fit", params)
         if wait:
-            self.jobs.wait(job.id, WAIT_TIMEOUT_S)
+            wait_for_training(self.jobs, job.id, record.id)
         return self.registry.get(record.id)
 
     def ensure_default_model(self) -> ModelRecord | None:

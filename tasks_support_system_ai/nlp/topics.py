@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from tasks_support_system_ai.errors import ConflictError
 from tasks_support_system_ai.forecasting.cache import LRUCache
-from tasks_support_system_ai.nlp.service import WAIT_TIMEOUT_S, Jobs, TrainingTexts, check_texts
+from tasks_support_system_ai.nlp.service import (
+    Jobs,
+    TrainingTexts,
+    check_texts,
+    wait_for_training,
+)
 from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
 
 if TYPE_CHECKING:  # scikit-learn is imported when a clustering is fitted or used, not before
@@ -34,7 +39,7 @@ class TopicService:
         record = self.registry.create(CLUSTERING, "nlp_clustering", params, dataset_ref=dataset_ref)
         job = self.jobs.submit("clustering_fit", {"model_id": record.id, "params": params})
         if wait:
-            self.jobs.wait(job.id, WAIT_TIMEOUT_S)
+            wait_for_training(self.jobs, job.id, record.id)
         return self.registry.get(record.id)
 
     def train(self, model_id: str, params: dict[str, Any]) -> ModelRecord:

@@ -56,7 +56,7 @@ def test_fit_returns_id_and_statistics_in_spec_shape(client: TestClient, model_i
     models = client.get("/api/get_models").json()
     mine = next(m for m in models if m["id"] == model_id)
     assert (mine["status"], mine["version"] >= 1) == ("ready", True)
-    assert mine["dataset_ref"].startswith("ticket_texts.parquet@")
+    assert mine["dataset_ref"].startswith("texts v")  # the demo texts, as a dataset version
 
 
 def test_background_training_reports_status(client: TestClient) -> None:
@@ -249,10 +249,11 @@ def test_name_and_assign(client: TestClient, clustering_id: str) -> None:
     assert named.status_code == 200
     assert named.json()["clusters"][0]["name"] == "Первый"
     texts = ["Не работает интернет дома уже второй день", "Спишите лишние деньги со счёта"]
-    assigned = client.post(
-        f"/api/clustering/{clustering_id}/assign", json={"id": clustering_id, "texts": texts}
-    ).json()
+    assigned = client.post(f"/api/clustering/{clustering_id}/assign", json={"texts": texts}).json()
     assert len(assigned["clusters"]) == 2
+    with_id = {"id": "ignored-by-older-callers", "texts": texts}  # older callers still work
+    again = client.post(f"/api/clustering/{clustering_id}/assign", json=with_id).json()
+    assert again["clusters"] == assigned["clusters"]
     assert all(0 <= c < 10 for c in assigned["clusters"])
     for cluster, name in zip(assigned["clusters"], assigned["names"], strict=True):
         assert name == ("Первый" if cluster == 0 else f"cluster {cluster}")

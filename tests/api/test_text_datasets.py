@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -84,3 +85,27 @@ def test_bad_texts_uploads_are_rejected(client: TestClient, content: bytes, code
     response = client.post("/api/upload_data", data={"df_type": "texts"}, files=files)
     assert response.status_code == 422, response.text
     assert response.json()["code"] == code
+
+
+def test_waited_fit_of_a_failed_training_reports_the_failure_and_its_code(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tasks_support_system_ai.errors import InvalidInputError
+    from tasks_support_system_ai.jobs.handlers import HANDLERS
+
+    def failing_fit(context: Any, params: dict[str, Any], progress: Any) -> dict[str, Any]:
+        """Training that fails the way a too-small class does (recorded, then raised)."""
+        context.nlp.registry.fail(params["model_id"], "Classes with fewer than 5 examples: x")
+        raise InvalidInputError("Classes with fewer than 5 examples: x", code="class_too_small")
+
+    upload(client, english_texts())
+    monkeypatch.setitem(HANDLERS, "nlp_fit", failing_fit)
+    response = client.post("/api/fit_nlp", json={"model": "logistic", "wait": True})
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["code"] == "class_too_small"
+    assert "fewer than 5 examples" in body["message"]
+    failed = next(
+        m for m in client.get("/api/get_models").json() if m["id"] == body["details"]["model_id"]
+    )
+    assert failed["status"] == "failed"

@@ -60,3 +60,11 @@ def test_unknown_version_exits_2() -> None:
     result = runner.invoke(app, ["data", "activate", "99"])
     assert result.exit_code == 2
     assert "dataset_version_not_found" in result.output
+
+
+def test_restore_activates_the_demo_data_of_every_kind() -> None:
+    result = runner.invoke(app, ["data", "restore"])
+    assert result.exit_code == 0, result.output
+    for kind in ("hierarchy", "tickets", "texts"):
+        assert f"{kind}: version" in result.output
+    assert result.output.count("(demo)") == 3

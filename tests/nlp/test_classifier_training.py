@@ -20,7 +20,7 @@ def tickets(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def logistic(tickets: pd.DataFrame) -> TrainedClassifier:
     return train_classifier(
-        tickets["full"], tickets["topic"], "logistic", {"C": 10, "solver": "lbfgs"}
+        tickets["full"], tickets["label"], "logistic", {"C": 10, "solver": "lbfgs"}
     )
 
 
@@ -45,10 +45,10 @@ def test_report_has_dashboard_extras(logistic: TrainedClassifier) -> None:
 
 
 def test_calibrated_svm_has_probabilities(tickets: pd.DataFrame) -> None:
-    sample = tickets.groupby("topic").head(60)
+    sample = tickets.groupby("label").head(60)
     trained = train_classifier(
         sample["full"],
-        sample["topic"],
+        sample["label"],
         "svm",
         {"C": 1, "kernel": "linear", "class_weight": "balanced"},
     )
@@ -69,7 +69,7 @@ def test_bad_requests(
     tickets: pd.DataFrame, model: str, config: dict[str, object], code: str
 ) -> None:
     with pytest.raises(InvalidInputError) as error:
-        train_classifier(tickets["full"].head(100), tickets["topic"].head(100), model, config)
+        train_classifier(tickets["full"].head(100), tickets["label"].head(100), model, config)
     assert error.value.code == code
 
 
@@ -111,7 +111,7 @@ def test_single_text_fast_path_gives_the_pipelines_labels(
     pipeline = logistic.pipeline
     if model == "linear_svc":
         pipeline = (
-            clone(pipeline).set_params(clf=LinearSVC()).fit(tickets["full"], tickets["topic"])
+            clone(pipeline).set_params(clf=LinearSVC()).fit(tickets["full"], tickets["label"])
         )
     assert supports_linear(pipeline)
     predict_one = single_text_predictor(pipeline)
@@ -123,7 +123,7 @@ def test_single_text_fast_path_gives_the_pipelines_labels(
 def test_other_pipelines_fall_back_to_predict(tickets: pd.DataFrame) -> None:
     from tasks_support_system_ai.nlp.fast import single_text_predictor, supports_linear
 
-    svm = train_classifier(tickets["full"].head(600), tickets["topic"].head(600), "svm", {})
+    svm = train_classifier(tickets["full"].head(600), tickets["label"].head(600), "svm", {})
     assert not supports_linear(svm.pipeline)  # calibrated: probabilities, not weights
     text = tickets["full"].iloc[0]
     assert single_text_predictor(svm.pipeline)(text) == str(svm.pipeline.predict([text])[0])

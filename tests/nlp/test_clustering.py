@@ -37,7 +37,7 @@ def clusterer(texts: list[str]) -> TicketClusterer:
 
 def test_recovers_topics(clusterer: TicketClusterer, tickets: pd.DataFrame) -> None:
     assert clusterer.n_clusters_ == N_TOPICS
-    assert adjusted_rand_score(tickets["topic"], clusterer.labels_) >= 0.7
+    assert adjusted_rand_score(tickets["label"], clusterer.labels_) >= 0.7
 
 
 def test_automatic_k_uses_silhouette(texts: list[str]) -> None:

@@ -16,6 +16,7 @@ from tasks_support_system_ai.api.schemas.datasets import (
     UploadResponse,
 )
 from tasks_support_system_ai.context import AppContext
+from tasks_support_system_ai.datasets.bootstrap import restore_demo_data
 from tasks_support_system_ai.datasets.parsing import DatasetKind
 from tasks_support_system_ai.datasets.samples import sample_rows
 from tasks_support_system_ai.datasets.store import VersionInfo
@@ -70,8 +71,9 @@ def sample_data(
 
 @router.post("/reload_local_data", response_model=BaseResponse)
 def reload_local_data(context: ContextDep) -> BaseResponse:
-    """Restore the default (non-uploaded) data sets and reload them."""
-    context.datasets.restore_defaults()
+    """Undo uploads: tickets, hierarchy and texts return to the demo (or locally imported) data."""
+    settings = context.settings
+    restore_demo_data(context.datasets, settings.demo_dir, seed=settings.demo_seed)
     if context.active.refresh() is None:
         raise DataNotReadyError("No local data to reload: run `support-ai data generate`")
     return BaseResponse(status="data reloaded", message="success")

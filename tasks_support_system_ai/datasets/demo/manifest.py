@@ -42,7 +42,7 @@ def tickets_summary(tickets: pa.Table, hierarchy: pa.Table) -> dict[str, Any]:
 
 
 def texts_summary(texts: pa.Table) -> dict[str, Any]:
-    topics = sorted(pc.value_counts(texts["topic"]).to_pylist(), key=lambda t: -t["counts"])
+    topics = sorted(pc.value_counts(texts["label"]).to_pylist(), key=lambda t: -t["counts"])
     return {
         "rows": texts.num_rows,
         "topics": {item["values"]: item["counts"] for item in topics},

@@ -22,7 +22,7 @@ TEXTS_SCHEMA: Final = pa.schema(
         ("sender", pa.string()),
         ("created_at", pa.timestamp("us")),
         ("queue_id", pa.int64()),
-        ("topic", pa.string()),
+        ("label", pa.string()),  # the topic; "label" as in a texts upload
         ("pii_values", pa.list_(pa.string())),
     ]
 )

@@ -17,11 +17,13 @@ from tasks_support_system_ai.errors import DatasetValidationError
 from tasks_support_system_ai.nlp.text import detect_language
 
 COLUMNS: Final = ("text", "label")
+IGNORED: Final = ("id", "sender", "created_at", "queue_id", "pii_values")
+"""Other columns of the demo texts file, accepted (so it can be uploaded again) and dropped."""
 MIN_PER_LABEL: Final = 2  # a stratified train/test split needs two of each
 
 
 def parse_texts(raw: pd.DataFrame) -> Canonical:
-    check_columns(raw, required=COLUMNS, optional=("subject",), what="A texts file")
+    check_columns(raw, required=COLUMNS, optional=("subject", *IGNORED), what="A texts file")
     text = _required_text(raw, "text", "the ticket's text")
     label = _required_text(raw, "label", "the ticket's label (its topic or queue)")
     if "subject" in raw.columns:

@@ -27,7 +27,7 @@ def test_schema(demo_files: DemoFiles) -> None:
         "sender": "string",
         "created_at": "timestamp[us]",
         "queue_id": "int64",
-        "topic": "string",
+        "label": "string",
         "pii_values": "list<element: string>",
     }
 
@@ -48,7 +48,7 @@ def test_text_length(demo_texts: pd.DataFrame) -> None:
 
 
 def test_topics_are_imbalanced(demo_texts: pd.DataFrame) -> None:
-    counts = demo_texts["topic"].value_counts()
+    counts = demo_texts["label"].value_counts()
     assert 9 <= len(counts) <= 11
     assert 3.5 <= counts.iloc[0] / counts.iloc[-1] <= 7
 
