@@ -18,6 +18,7 @@ from tasks_support_system_ai.errors import (
     ConflictError,
     DataNotReadyError,
     InvalidInputError,
+    JobFailedError,
     NotFoundError,
     PayloadTooLargeError,
     SupportAIError,
@@ -30,6 +31,7 @@ _STATUS: list[tuple[type[SupportAIError], int]] = [
     (ConflictError, 409),
     (PayloadTooLargeError, 413),
     (InvalidInputError, 422),
+    (JobFailedError, 422),
     (DataNotReadyError, 503),
 ]
 
@@ -59,7 +61,10 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def _describe(err: Any) -> str:
-    where = ".".join(str(part) for part in err.get("loc", ()) if part != "body")
+    """``field: problem (got value)``; the field is the body's path, ``query.x`` for a query
+    parameter, or ``body`` when the request body itself is missing or not an object."""
+    loc = [str(part) for part in err.get("loc", ())]
+    where = ".".join(loc[1:] if loc[:1] == ["body"] and len(loc) > 1 else loc) or "request"
     found = err.get("input")
     shown = f" (got {found!r})" if found is not None and not isinstance(found, dict) else ""
     return f"{where}: {err.get('msg', 'invalid value')}{shown}"

@@ -194,3 +194,22 @@ def test_saved_model_forecasts_like_the_live_one(client: TestClient, model: str)
     assert stored["values"] == pytest.approx(live["values"])
     assert stored["intervals"] == live["intervals"]
     assert record["id"] in {m["id"] for m in client.get("/api/forecast_models").json()}
+
+
+def test_reconciled_forecast_needs_no_body(client: TestClient) -> None:
+    response = client.post("/api/reconciled_forecast", params={"queue_id": 1})
+    assert response.status_code == 200, response.text
+    assert len(response.json()["values"]) == 30  # the default horizon
+
+
+def test_every_422_names_the_field(client: TestClient) -> None:
+    empty_id = client.post("/api/reconciled_forecast?queue_id=")
+    assert empty_id.status_code == 422
+    assert empty_id.json()["message"].startswith("query.queue_id: ")
+    no_body = client.post("/api/forecast")
+    assert no_body.status_code == 422
+    assert no_body.json()["message"].startswith("body: Field required")
+    not_an_object = client.post("/api/forecast", json=[1])
+    assert not_an_object.json()["message"].startswith("body: ")
+    missing = client.post("/api/forecast", json={"forecast_horizon": 3})
+    assert missing.json()["message"].startswith("queue_id: Field required")

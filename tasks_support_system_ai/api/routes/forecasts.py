@@ -23,6 +23,7 @@ from tasks_support_system_ai.api.schemas.forecasts import (
     ForecastResult,
     ForecastRunOut,
     IntervalOut,
+    OptionalForecastAll,
     RegistryForecastRequest,
     SaveModelRequest,
     StaffingRequest,
@@ -197,7 +198,8 @@ def staffing(context: ContextDep, data: DataDep, request: StaffingRequest) -> St
     )
 
 
-def _run_spec(request: ForecastAllRequest) -> RunSpec:
+def _run_spec(request: ForecastAllRequest | None) -> RunSpec:
+    request = request or ForecastAllRequest()
     cutoff = cutoff_for_start(request.forecast_start_date, request.granularity)
     return RunSpec(
         horizon=request.forecast_horizon,
@@ -209,14 +211,16 @@ def _run_spec(request: ForecastAllRequest) -> RunSpec:
     )
 
 
-def run_spec_json(request: ForecastAllRequest) -> dict[str, Any]:
+def run_spec_json(request: ForecastAllRequest | None) -> dict[str, Any]:
     """The run's parameters as a job carries them (JSON)."""
     params: dict[str, Any] = json.loads(json.dumps(asdict(_run_spec(request)), default=str))
     return params
 
 
 @router.post("/forecast_all", response_model=ForecastRunOut)
-def forecast_all(context: ContextDep, data: DataDep, request: ForecastAllRequest) -> ForecastRunOut:
+def forecast_all(
+    context: ContextDep, data: DataDep, request: OptionalForecastAll = None
+) -> ForecastRunOut:
     """Forecast every queue and reconcile so each parent = own tickets + children (stored)."""
     info = context.forecast_runs.run(data, _run_spec(request))
     return ForecastRunOut(**asdict(info))
@@ -240,7 +244,7 @@ def forecast_run_queue(context: ContextDep, run_id: str, queue_id: int) -> Model
 
 @router.post("/reconciled_forecast", response_model=ForecastResult)
 def reconciled_forecast(
-    context: ContextDep, data: DataDep, request: ForecastAllRequest, queue_id: int
+    context: ContextDep, data: DataDep, queue_id: int, request: OptionalForecastAll = None
 ) -> ModelResponse:
     """A queue's tree-coherent forecast: reuses the stored run for these parameters."""
     info = context.forecast_runs.run(data, _run_spec(request))

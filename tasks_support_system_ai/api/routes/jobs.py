@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from tasks_support_system_ai.api.deps import ContextDep
 from tasks_support_system_ai.api.routes.forecasts import run_spec_json
 from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES
-from tasks_support_system_ai.api.schemas.forecasts import BacktestRequest, ForecastAllRequest
+from tasks_support_system_ai.api.schemas.forecasts import BacktestRequest, OptionalForecastAll
 from tasks_support_system_ai.api.schemas.jobs import JobOut
 from tasks_support_system_ai.errors import ConflictError
 from tasks_support_system_ai.forecasting.history import check_horizon
@@ -58,7 +58,7 @@ def cancel_job(context: ContextDep, job_id: str) -> JobOut:
 
 
 @router.post("/jobs/forecast_all", response_model=JobOut, status_code=202)
-def forecast_all_job(context: ContextDep, request: ForecastAllRequest) -> JobOut:
+def forecast_all_job(context: ContextDep, request: OptionalForecastAll = None) -> JobOut:
     """Forecast and reconcile every queue in a job (for slow models such as ``auto``)."""
     return JobOut.from_record(context.jobs.submit("forecast_all", run_spec_json(request)))
 

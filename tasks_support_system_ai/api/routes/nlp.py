@@ -19,6 +19,7 @@ from tasks_support_system_ai.api.schemas.nlp import (
     PredictRequest,
     ScoresRequest,
     ScoresResponse,
+    TextsRequest,
 )
 from tasks_support_system_ai.api.schemas.registry import ModelOut
 from tasks_support_system_ai.errors import PayloadTooLargeError
@@ -146,7 +147,7 @@ def name_clusters(context: ContextDep, model_id: str, request: NamesRequest) -> 
 
 
 @router.post("/clustering/{model_id}/assign", response_model=AssignResponse)
-def assign_clusters(context: ContextDep, model_id: str, request: ScoresRequest) -> AssignResponse:
+def assign_clusters(context: ContextDep, model_id: str, request: TextsRequest) -> AssignResponse:
     """Assign new tickets to the clusters."""
     clusters, names = context.topics.assign(model_id, request.texts)
     return AssignResponse(id=model_id, clusters=clusters, names=names)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Body
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from tasks_support_system_ai.analytics import Granularity
@@ -163,3 +164,9 @@ class SaveModelRequest(BaseModel):
 class RegistryForecastRequest(BaseModel):
     forecast_horizon: int = 30
     levels: list[int] = [80, 95]
+
+
+OptionalForecastAll = Annotated[
+    ForecastAllRequest | None, Body(description="whole-tree run parameters; omit for defaults")
+]
+"""A whole-tree run's body: every field has a default, so the body itself is optional."""

@@ -39,6 +39,12 @@ class ScoresRequest(BaseModel):
     texts: list[str] = Field(min_length=1, max_length=10_000)
 
 
+class TextsRequest(BaseModel):
+    """Texts for a model named in the path (the clustering of ``/clustering/{id}/assign``)."""
+
+    texts: list[str] = Field(min_length=1, max_length=10_000)
+
+
 class ScoresResponse(BaseModel):
     id: str
     classes: list[str]
