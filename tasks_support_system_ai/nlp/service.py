@@ -337,11 +337,11 @@ class NLPService:
             return None
         return served.predict_one if served else None
 
-    def promote(self, model_id: str, stage: Stage) -> ModelRecord:
+    def promote(self, model_id: str, stage: Stage, *, force: bool = False) -> ModelRecord:
         """Load first, then switch: requests never wait for a load after a promotion."""
         if stage == PRODUCTION:
             self.load(model_id)
-        record = self.registry.promote(model_id, stage)
+        record = self.registry.promote(model_id, stage, force=force)
         self._production = (float("-inf"), None)
         return record
 
@@ -373,7 +373,8 @@ class NLPService:
         return record
 
     def remove_all(self, *, force: bool = False) -> list[str]:
-        """Remove every classifier but the protected default ones (all of them with ``force``)."""
+        """Remove every classifier but the protected ones: the default ones and the production
+        one (all of them with ``force``)."""
         removed = set(self.registry.remove_all("nlp_classifier", force=force))
         self.serving.remove_where(lambda key: key in removed)
         self._production = (float("-inf"), None)

@@ -105,11 +105,19 @@ class ModelRegistry:
     def fail(self, model_id: str, error: str) -> ModelRecord:
         return self._update(model_id, status="failed", error=error[:2000])
 
-    def promote(self, model_id: str, stage: Stage) -> ModelRecord:
-        """Move a ready model to ``stage``; one production model per name."""
+    def promote(self, model_id: str, stage: Stage, *, force: bool = False) -> ModelRecord:
+        """Move a ready model to ``stage``; one production model per name. Moving the production
+        model elsewhere would leave none, so it needs ``force`` (promote another one instead)."""
         if stage not in STAGES:
             raise InvalidInputError(f"stage must be one of {STAGES}", code="invalid_stage")
         record = self.get(model_id)
+        if record.stage == "production" and stage != "production" and not force:
+            raise ConflictError(
+                f"Model {model_id} is the production model of {record.name!r}; promote another "
+                "model to production first, or pass force to leave none",
+                code="model_protected",
+                model_id=model_id,
+            )
         if record.status != "ready":
             raise ConflictError(
                 f"Model {model_id} is {record.status}, only ready models can be promoted",
@@ -159,11 +167,14 @@ class ModelRegistry:
         return load_artifact(self.objects.get_bytes(record.artifact_key))
 
     def remove(self, model_id: str, *, force: bool = False) -> ModelRecord:
+        """Delete a model and its files; protected models (see ``is_protected``) need ``force``."""
         record = self.get(model_id)
-        if record.protected and not force:
+        if is_protected(record) and not force:
+            why = "the production model" if record.stage == "production" else "a default model"
             raise ConflictError(
-                f"Model {model_id} is a protected default model; pass force to remove it",
+                f"Model {model_id} is protected ({why}); pass force to remove it",
                 code="model_protected",
+                model_id=model_id,
             )
         with Session(self.engine) as session, session.begin():
             row = session.get(RegisteredModel, model_id)
@@ -179,7 +190,7 @@ class ModelRegistry:
 
     def remove_all(self, kind: str | None = None, *, force: bool = False) -> list[str]:
         """Remove every model (of ``kind``) except protected ones unless ``force``."""
-        doomed = [m for m in self.records(kind) if force or not m.protected]
+        doomed = [m for m in self.records(kind) if force or not is_protected(m)]
         return [self.remove(m.id, force=True).id for m in doomed]
 
     def _update(self, model_id: str, **fields: Any) -> ModelRecord:
@@ -192,3 +203,9 @@ class ModelRegistry:
             row.updated_at = utcnow()
             session.flush()
             return ModelRecord.from_row(row)
+
+
+def is_protected(record: ModelRecord) -> bool:
+    """Kept unless the caller forces it: the default models the service trained itself, and
+    every production model, so a service never ends up without one by accident."""
+    return record.protected or record.stage == "production"

@@ -340,3 +340,19 @@ def test_models_trained_without_an_export_get_one_when_loaded(
     assert client.post(f"/api/models/{model_id}/load").status_code == 200
     assert nlp.registry.objects.exists(key)
     assert nlp.serving.get(model_id).linear is not None
+
+
+def test_remove_all_keeps_the_production_model(client: TestClient, model_id: str) -> None:
+    """Whatever was promoted last, ``"id": "production"`` survives ``remove_all_nlp``."""
+    assert client.post(f"/api/models/{model_id}/promote").status_code == 200
+    assert client.delete("/api/remove_all_nlp").status_code == 200
+    remaining = {m["id"]: m["stage"] for m in client.get("/api/get_models").json()}
+    assert remaining.get(model_id) == "production"
+    text = {"id": "production", "text": "Не работает роуминг"}
+    assert client.post("/api/predict_nlp", json=text).status_code == 200
+    for refused in (
+        client.delete(f"/api/remove_nlp/{model_id}"),
+        client.post(f"/api/models/{model_id}/promote", params={"stage": "staging"}),
+    ):
+        assert refused.status_code == 409
+        assert refused.json()["code"] == "model_protected"

@@ -96,6 +96,34 @@ def test_protected_models_survive_remove_all(registry: ModelRegistry) -> None:
         registry.get(default.id)
 
 
+def test_the_service_keeps_a_production_model_unless_forced(registry: ModelRegistry) -> None:
+    """After promoting another model the default is in staging: the new production model is
+    what ``remove_all`` must keep, so ``"id": "production"`` keeps answering."""
+    default = registry.create("tickets", "nlp_classifier", {}, protected=True)
+    mine = registry.create("tickets", "nlp_classifier", {})
+    spare = registry.create("tickets", "nlp_classifier", {})
+    for record in (default, mine, spare):
+        registry.complete(record.id, _trained(), {})
+    registry.promote(default.id, "production")
+    registry.promote(mine.id, "production")
+    assert registry.remove_all() == [spare.id]
+    production = registry.production("tickets")
+    assert production is not None
+    assert production.id == mine.id
+    for refused in (
+        lambda: registry.remove(mine.id),
+        lambda: registry.promote(mine.id, "staging"),
+        lambda: registry.promote(mine.id, "none"),
+    ):
+        with pytest.raises(ConflictError) as error:
+            refused()
+        assert error.value.code == "model_protected"
+    registry.promote(default.id, "production")  # a successor first: then the old one may go
+    registry.remove(mine.id)
+    assert registry.promote(default.id, "staging", force=True).stage == "staging"
+    assert registry.production("tickets") is None
+
+
 def test_artifacts_with_untrusted_types_are_refused() -> None:
     import skops.io as sio
 

@@ -51,13 +51,15 @@ def get_models(context: ContextDep) -> list[ModelOut]:
 
 @router.delete("/remove_nlp/{model_id}", response_model=BaseResponse)
 def remove_nlp(context: ContextDep, model_id: str, force: bool = False) -> BaseResponse:
+    """Remove a model; protected ones (the production model, default models) need ``force``."""
     context.nlp.remove(model_id, force=force)
     return BaseResponse(status="success", message=f"model {model_id} was successfully removed")
 
 
 @router.delete("/remove_all_nlp", response_model=BaseResponse)
 def remove_all_nlp(context: ContextDep, force: bool = False) -> BaseResponse:
-    """Remove every classifier except protected default models (those too with ``force``)."""
+    """Remove every classifier except protected ones: the production model and the default
+    models (those too with ``force``)."""
     removed = context.nlp.remove_all(force=force)
     return BaseResponse(status="success", message=f"{len(removed)} models removed")
 
@@ -108,9 +110,14 @@ async def predict_nlp_csv(
 
 
 @router.post("/models/{model_id}/promote", response_model=ModelOut)
-def promote_model(context: ContextDep, model_id: str, stage: Stage = "production") -> ModelOut:
-    """Move a ready model to a stage; promoting to production hot-swaps ``id="production"``."""
-    return ModelOut.from_record(context.nlp.promote(model_id, stage))
+def promote_model(
+    context: ContextDep, model_id: str, stage: Stage = "production", force: bool = False
+) -> ModelOut:
+    """Move a ready model to a stage; promoting to production hot-swaps ``id="production"``.
+
+    Moving the production model to another stage leaves none: refused (409 ``model_protected``)
+    unless ``force``; promote its successor instead."""
+    return ModelOut.from_record(context.nlp.promote(model_id, stage, force=force))
 
 
 @router.post("/models/{model_id}/load", response_model=BaseResponse)
