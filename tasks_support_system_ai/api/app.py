@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai import __version__
+from tasks_support_system_ai.api.docs import install_docs
 from tasks_support_system_ai.api.errors import install_error_handlers
 from tasks_support_system_ai.api.fast_predict import FastPredictMiddleware, PredictorLookup
 from tasks_support_system_ai.api.routes import (
@@ -50,9 +51,15 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             app.state.context.close()
 
     app = FastAPI(
-        title="Support AI", version=__version__, description=DESCRIPTION, lifespan=lifespan
+        title="Support AI",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # served from local files by ``install_docs``, not from a CDN
+        redoc_url=None,
     )
     install_error_handlers(app)
+    install_docs(app)
 
     def predictor_lookup() -> PredictorLookup | None:
         loaded: AppContext | None = getattr(app.state, "context", None)
