@@ -11,15 +11,7 @@ def object_store_from_settings(settings: Settings) -> ObjectStore:
     s3 = settings.s3
     if not s3.endpoint:
         return LocalObjectStore(settings.resolved_object_store_dir)
-    from minio import Minio
-
     from tasks_support_system_ai.storage.s3 import S3ObjectStore
+    from tasks_support_system_ai.storage.s3_client import make_s3_client
 
-    client = Minio(
-        s3.endpoint,
-        access_key=s3.access_key,
-        secret_key=s3.secret_key.get_secret_value() if s3.secret_key else None,
-        secure=s3.secure,
-        region=s3.region,
-    )
-    return S3ObjectStore(client, s3.bucket)
+    return S3ObjectStore(make_s3_client(s3), s3.bucket)

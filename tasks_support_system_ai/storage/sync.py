@@ -24,7 +24,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import certifi
 import urllib3
@@ -37,6 +36,7 @@ from minio.helpers import check_bucket_name
 from tasks_support_system_ai.config import S3Settings
 from tasks_support_system_ai.errors import InvalidInputError, NotFoundError, SupportAIError
 from tasks_support_system_ai.storage.base import check_key
+from tasks_support_system_ai.storage.s3_client import endpoint_url, make_s3_client
 
 BACKUP_PREFIX = "backups/"
 DEFAULT_KEEP_BACKUPS = 5
@@ -355,19 +355,6 @@ def _with_backups(
 # --- connecting and error mapping ------------------------------------------------------------
 
 
-def _endpoint(endpoint: str, secure: bool) -> tuple[str, bool]:
-    """``host:port`` and TLS flag; a URL's scheme wins over ``secure``."""
-    if "://" not in endpoint:
-        return endpoint.rstrip("/"), secure
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/"):
-        raise InvalidInputError(
-            f"Invalid S3 endpoint {endpoint!r}: use host:port or http(s)://host:port",
-            code="invalid_endpoint",
-        )
-    return parts.netloc, parts.scheme == "https"
-
-
 def _http_pool() -> urllib3.PoolManager:
     """minio's defaults, except a short connect timeout and a single connect retry."""
     return urllib3.PoolManager(
@@ -383,33 +370,14 @@ def _http_pool() -> urllib3.PoolManager:
 
 def connect(s3: S3Settings) -> Remote:
     """A client for the configured server; makes no request yet."""
-    if not s3.endpoint:
-        raise InvalidInputError(
-            "No S3 endpoint configured: set SUPPORT_AI_S3_ENDPOINT or pass --endpoint",
-            code="s3_not_configured",
-        )
-    host, secure = _endpoint(s3.endpoint, s3.secure)
-    url = f"{'https' if secure else 'http'}://{host}"
+    client = make_s3_client(s3, http_client=_http_pool())  # checks the endpoint first
     try:
         check_bucket_name(s3.bucket)
     except ValueError as exc:
         raise InvalidInputError(
             f"Invalid bucket name {s3.bucket!r}: {exc}", code="invalid_bucket_name"
         ) from None
-    try:
-        client = Minio(
-            host,
-            access_key=s3.access_key,
-            secret_key=s3.secret_key.get_secret_value() if s3.secret_key else None,
-            secure=secure,
-            region=s3.region,
-            http_client=_http_pool(),
-        )
-    except ValueError as exc:
-        raise InvalidInputError(
-            f"Invalid S3 endpoint {s3.endpoint!r}: {exc}", code="invalid_endpoint"
-        ) from None
-    return Remote(client, s3.bucket, url)
+    return Remote(client, s3.bucket, endpoint_url(s3))
 
 
 def _network_reason(exc: BaseException) -> str:

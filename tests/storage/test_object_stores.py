@@ -78,3 +78,27 @@ def test_settings_pick_backend(tmp_path: Path, s3_endpoint: str) -> None:
     assert isinstance(store, S3ObjectStore)
     store.put_bytes("x", b"y")
     assert store.get_bytes("x") == b"y"
+
+
+@pytest.mark.parametrize("form", ["{host}", "http://{host}", "http://{host}/"])
+def test_object_store_accepts_host_port_and_url_endpoints(
+    tmp_path: Path, s3_endpoint: str, form: str
+) -> None:
+    """The compose setup writes ``SUPPORT_AI_S3_ENDPOINT=http://minio:9000``."""
+    endpoint = form.format(host=s3_endpoint)
+    s3 = S3Settings(endpoint=endpoint, access_key="a", secret_key="bbbbbbbb", bucket="forms")  # type: ignore[arg-type]
+    settings = Settings(data_dir=tmp_path, s3=s3, _env_file=None)  # type: ignore[call-arg]
+    store = object_store_from_settings(settings)
+    store.put_bytes(f"k-{len(form)}", form.encode())
+    assert store.get_bytes(f"k-{len(form)}") == form.encode()
+
+
+@pytest.mark.parametrize("endpoint", ["ftp://host:21", "http://host:9000/path", "http://"])
+def test_object_store_rejects_endpoints_that_are_not_a_server(
+    tmp_path: Path, endpoint: str
+) -> None:
+    s3 = S3Settings(endpoint=endpoint, access_key="a", secret_key="bbbbbbbb")  # type: ignore[arg-type]
+    settings = Settings(data_dir=tmp_path, s3=s3, _env_file=None)  # type: ignore[call-arg]
+    with pytest.raises(InvalidInputError) as error:
+        object_store_from_settings(settings)
+    assert error.value.code == "invalid_endpoint"
