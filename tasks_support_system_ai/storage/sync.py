@@ -5,6 +5,8 @@ listing) â†’ :func:`plan_sync`, a pure function returning a :class:`SyncPlan` â†
 A key is the file's ``/``-separated path relative to the local folder, so ``data/demo/x.csv``
 is object ``demo/x.csv``. Objects under ``backups/`` belong to push's backups and are never
 pulled, pushed, deleted or backed up; a local ``backups/`` folder is ignored for the same reason.
+Only data and artifacts are shared: the embedded job queue's folder (``jobs/``: queued messages
+and worker control files) is one machine's in-flight work, left out both ways.
 
 Unchanged files are skipped by content, not by timestamp (clocks and mtimes differ between team
 members): a plain-MD5 ETag (single-part upload) is compared with the file's MD5; otherwise
@@ -39,6 +41,8 @@ from tasks_support_system_ai.storage.base import check_key
 from tasks_support_system_ai.storage.s3_client import endpoint_url, make_s3_client
 
 BACKUP_PREFIX = "backups/"
+MACHINE_LOCAL_PREFIXES = ("jobs/",)
+"""The embedded job queue (``Settings.jobs_dir``): never synced."""
 DEFAULT_KEEP_BACKUPS = 5
 SHA256_META = "x-amz-meta-sha256"
 CONNECT_TIMEOUT_S = 3.0
@@ -167,7 +171,7 @@ def normalise_prefix(prefix: str) -> str:
 def _selected(key: str, prefix: str, exclude: Sequence[str]) -> bool:
     return (
         key.startswith(prefix)
-        and not key.startswith(BACKUP_PREFIX)
+        and not key.startswith((BACKUP_PREFIX, *MACHINE_LOCAL_PREFIXES))
         and not any(fnmatch.fnmatchcase(key, pattern) for pattern in exclude)
     )
 

@@ -252,6 +252,15 @@ def pull(remote: Remote, root: Path, **options: Any) -> tuple[sync.SyncPlan, syn
     return plan, sync.apply_plan(remote, root, plan)
 
 
+def test_the_job_queue_folder_is_never_synced(tmp_path: Path) -> None:
+    """The embedded broker's messages and worker control files are one machine's state."""
+    for rel in ["demo/b.csv", "jobs/control/worker.pidbox", "jobs/queue/msg.json", "objects/m"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"12")
+    assert list(sync.scan_local(tmp_path)) == ["demo/b.csv", "objects/m"]
+    assert sync.scan_local(tmp_path, "jobs/") == {}
+
+
 def bucket_keys(remote: Remote) -> list[str]:
     listing = remote.client.list_objects(remote.bucket, recursive=True)
     return sorted(o.object_name for o in listing)
