@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.measure import Measurement
+from rich.table import Column, Table
 
 from tasks_support_system_ai.config import get_settings
 from tasks_support_system_ai.context import AppContext, build_context
@@ -96,7 +97,12 @@ def list_(kind: Annotated[DatasetKind | None, typer.Option("--kind")] = None) ->
         versions = context.datasets.versions(kind)
     finally:
         context.close()
-    table = Table("id", "kind", "active", "source", "synthetic", "rows", "file", "created")
+    table = Table(
+        *(
+            Column(name, overflow="fold")
+            for name in ("id", "kind", "active", "source", "synthetic", "rows", "file", "created")
+        )
+    )
     for v in versions:
         table.add_row(
             str(v.id),
@@ -108,7 +114,18 @@ def list_(kind: Annotated[DatasetKind | None, typer.Option("--kind")] = None) ->
             v.filename,
             f"{v.created_at:%Y-%m-%d %H:%M}",
         )
-    console.print(table)
+    print_whole(table)
+
+
+def print_whole(table: Table) -> None:
+    """Print a table without cutting values: at its natural width when the output is not a
+    terminal (rich would assume 80 columns), folded onto more lines in a narrow terminal."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    unbounded = console.options.update_width(10_000)
+    width = max(console.width, Measurement.get(console, unbounded, table).maximum)
+    Console(width=width).print(table)  # ``print(width=...)`` cannot exceed the console's
 
 
 @app.command()

@@ -18,6 +18,7 @@ from tasks_support_system_ai.config import get_settings
 from tasks_support_system_ai.context import AppContext, build_context
 from tasks_support_system_ai.errors import SupportAIError
 from tasks_support_system_ai.forecasting.history import cutoff_for_start
+from tasks_support_system_ai.forecasting.models import MODEL_NAMES
 from tasks_support_system_ai.forecasting.runs import RunSpec
 from tasks_support_system_ai.forecasting.service import DEFAULT_MODEL
 from tasks_support_system_ai.forecasting.staffing import StaffingParams, plan_staffing
@@ -82,9 +83,7 @@ def forecast_queue(
     queue_id: int,
     horizon: HorizonOpt = 14,
     granularity: GranularityOpt = Granularity.DAILY,
-    model: Annotated[str, typer.Option(help="naive, es, sarima, prophet, gbm, linear, auto")] = (
-        DEFAULT_MODEL
-    ),
+    model: Annotated[str, typer.Option(help=", ".join(MODEL_NAMES))] = DEFAULT_MODEL,
     start: StartOpt = None,
 ) -> None:
     """Forecast one queue and print the values with 80/95% intervals."""

@@ -43,7 +43,11 @@ class LoadedData:
 
     @property
     def synthetic(self) -> bool:
-        return self.tickets.synthetic or self.hierarchy.synthetic
+        """Whether the ticket counts (every figure the analytics show) are generated demo data.
+
+        The versions carry each kind's own flag: real tickets on the demo hierarchy are real.
+        """
+        return self.tickets.synthetic
 
     @cached_property
     def queues_by_level(self) -> dict[int, list[QueueSummary]]:

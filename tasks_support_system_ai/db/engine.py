@@ -37,10 +37,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; safe to call at every start-up."""
+    # Before the import: importing alembic logs its plugin set-up at INFO (seven lines that
+    # every CLI command would print).
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from alembic import command  # ~0.2 s to import: only processes that migrate pay it
     from alembic.config import Config
 
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:

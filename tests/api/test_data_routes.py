@@ -40,6 +40,15 @@ def test_data_status(client: TestClient) -> None:
     assert body["unknown_queue_tickets"] == UNKNOWN_QUEUE_TICKETS
 
 
+def test_uploaded_real_tickets_on_the_demo_hierarchy_are_not_synthetic(client: TestClient) -> None:
+    doubled = tickets_frame().assign(new_tickets=lambda f: f["new_tickets"] * 3)
+    files = {"file": ("mine.csv", to_csv(doubled), "text/csv")}
+    assert client.post("/api/upload_data", data={"df_type": "tickets"}, files=files).is_success
+    body = client.get("/api/data-status").json()
+    assert body["synthetic"] is False
+    assert (body["tickets"]["synthetic"], body["hierarchy"]["synthetic"]) == (False, True)
+
+
 def test_sample_data_in_upload_format(client: TestClient) -> None:
     body = client.get("/api/sample_data", params={"df_type": "tickets", "rows": 2}).json()
     assert body["columns"] == ["queueId", "date", "new_tickets"]

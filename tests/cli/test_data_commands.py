@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,3 +71,28 @@ def test_restore_activates_the_demo_data_of_every_kind() -> None:
     for kind in ("hierarchy", "tickets", "texts"):
         assert f"{kind}: version" in result.output
     assert result.output.count("(demo)") == 3
+
+
+def test_commands_print_no_alembic_set_up_lines(data_dir: Path) -> None:
+    """Run as a user does: a fresh process, logging configured by the CLI itself."""
+    env = {**os.environ, "SUPPORT_AI_DATA_DIR": str(data_dir)}
+    command = [sys.executable, "-m", "tasks_support_system_ai.cli", "data", "list"]
+    run = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert "alembic" not in run.stderr + run.stdout
+
+
+def test_list_shows_whole_values_when_piped(tmp_path: Path) -> None:
+    long_name = "tickets_exported_from_the_helpdesk_for_the_whole_of_2019_q1_to_q4.csv"
+    path = _write(tmp_path, long_name, tickets_csv())
+    assert runner.invoke(app, ["data", "import", str(path), "--kind", "tickets"]).exit_code == 0
+    listing = runner.invoke(app, ["data", "list"])
+    assert long_name in listing.output
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [(["data", "import"], "texts"), (["forecast", "queue"], "vets")],
+)
+def test_help_names_every_choice(command: list[str], expected: str) -> None:
+    result = runner.invoke(app, [*command, "--help"], terminal_width=200)
+    assert expected in result.output

@@ -27,7 +27,9 @@ class DataStatus(BaseModel):
     status: bool
     message: str
     synthetic: bool | None = Field(
-        None, description="true when the loaded data is generated demo data"
+        None,
+        description="true when the loaded tickets are generated demo data (each version below "
+        "carries its own flag)",
     )
     tickets: DatasetVersionOut | None = None
     hierarchy: DatasetVersionOut | None = None
