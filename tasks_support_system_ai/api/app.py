@@ -73,5 +73,6 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(jobs.router)
     app.include_router(labeling.router)
     app.include_router(nlp.router)
+    app.include_router(nlp.legacy_router)  # before the alias below: original answer shapes
     app.include_router(nlp.router, prefix="/nlp", include_in_schema=False)
     return app

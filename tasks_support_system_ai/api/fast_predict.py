@@ -4,7 +4,8 @@ Plain ASGI, in front of FastAPI: when the body is a valid request for a model th
 in memory, the label is computed right here (tens of microseconds of work) and written back.
 Everything else (bad JSON, empty text, a model that must be loaded first, unknown ids) is
 handed to the FastAPI route unchanged, so validation, errors and the OpenAPI contract stay in
-one place and the answers are identical.
+one place and the answers are identical. Under the original service's prefix the label is
+wrapped in its answer shape, ``{"clusters": [label]}``, as the legacy route does.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tasks_support_system_ai.nlp.linear import TextPredictor
 
-PATHS: Final = frozenset({"/api/predict_nlp", "/nlp/api/predict_nlp"})
+PATHS: Final[dict[str, Callable[[str], object]]] = {
+    "/api/predict_nlp": lambda label: label,
+    "/nlp/api/predict_nlp": lambda label: {"clusters": [label]},  # the original shape
+}
 MAX_FAST_BODY: Final = 1 << 20
 HEADERS: Final = [(b"content-type", b"application/json")]
 
@@ -38,7 +42,7 @@ class FastPredictMiddleware:
         if label is None:
             await self.app(scope, _replay(body, complete, receive), send)
             return
-        payload = json.dumps(label, ensure_ascii=False).encode()
+        payload = json.dumps(PATHS[scope["path"]](label), ensure_ascii=False).encode()
         headers = [*HEADERS, (b"content-length", str(len(payload)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": payload})

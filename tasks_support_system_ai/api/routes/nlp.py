@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
@@ -15,6 +15,7 @@ from tasks_support_system_ai.api.schemas.nlp import (
     BatchPredictResponse,
     ClusteringRequest,
     FitRequest,
+    LegacyPredictResponse,
     NamesRequest,
     PredictRequest,
     ScoresRequest,
@@ -22,11 +23,14 @@ from tasks_support_system_ai.api.schemas.nlp import (
     TextsRequest,
 )
 from tasks_support_system_ai.api.schemas.registry import ModelOut
-from tasks_support_system_ai.errors import PayloadTooLargeError
+from tasks_support_system_ai.errors import InvalidInputError, PayloadTooLargeError
 from tasks_support_system_ai.nlp.csv_scoring import check_csv, score_csv
 from tasks_support_system_ai.registry.store import Stage
 
 router = APIRouter(prefix="/api", tags=["nlp"], responses=ERROR_RESPONSES)
+legacy_router = APIRouter(prefix="/nlp/api", responses=ERROR_RESPONSES, include_in_schema=False)
+"""The original service's answer shapes under its own prefix, for the REST clients written
+against it; registered before ``router`` is mounted again under ``/nlp``, so these win."""
 
 
 @router.post("/fit_nlp", response_model=str)
@@ -70,6 +74,12 @@ def predict_nlp(context: ContextDep, request: PredictRequest) -> str:
     return context.nlp.predict(request.id, [request.text])[0]
 
 
+@legacy_router.post("/predict_nlp", response_model=LegacyPredictResponse)
+def legacy_predict_nlp(context: ContextDep, request: PredictRequest) -> LegacyPredictResponse:
+    """The original shape: ``{"clusters": [label]}``."""
+    return LegacyPredictResponse(clusters=context.nlp.predict(request.id, [request.text]))
+
+
 @router.post("/predict_nlp_batch", response_model=BatchPredictResponse)
 def predict_nlp_batch(context: ContextDep, request: ScoresRequest) -> BatchPredictResponse:
     return BatchPredictResponse(
@@ -88,15 +98,27 @@ def predict_scores(context: ContextDep, request: ScoresRequest) -> ScoresRespons
 async def predict_nlp_csv(
     context: ContextDep,
     file: Annotated[UploadFile, File(description="CSV with a 'text' column (UTF-8)")],
-    id: Annotated[str, Form(description="model id")],
+    id_form: Annotated[str | None, Form(alias="id", description="model id")] = None,
+    id_query: Annotated[
+        str | None, Query(alias="id", description="or as a query parameter")
+    ] = None,
     text_column: Annotated[str, Form()] = "text",
 ) -> StreamingResponse:
     """The uploaded CSV with a ``prediction`` column, scored and streamed in chunks.
+
+    The model ``id`` is a form field or (as the original service took it) a query parameter.
 
     The upload is spooled to disk by the server and read 1 MB at a time, so memory
     stays flat whatever the file size; encoding, the text column and every row's width are
     checked in one pass before the first byte of the answer, so every problem is a clear 4xx.
     """
+    id = id_form or id_query
+    if not id:
+        raise InvalidInputError(
+            "id: Field required (the model id, as a form field or query parameter)",
+            code="invalid_request",
+            errors=["id: Field required"],
+        )
     limit = context.settings.max_upload_bytes
     if (file.size or 0) > limit:
         raise PayloadTooLargeError(f"File is larger than the {limit / 2**20:.0f} MB limit")

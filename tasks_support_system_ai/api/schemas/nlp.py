@@ -34,6 +34,12 @@ class PredictRequest(BaseModel):
     text: str
 
 
+class LegacyPredictResponse(BaseModel):
+    """``POST /nlp/api/predict_nlp`` as the original service answered it."""
+
+    clusters: list[str]
+
+
 class ScoresRequest(BaseModel):
     id: str
     texts: list[str] = Field(min_length=1, max_length=10_000)
