@@ -36,7 +36,7 @@ data-demo *args:
 
 # Also generate the 2,376,186-row ticket table for batch labeling
 data-large:
-    {{venv}}/support-ai data generate --large-table-rows 2376186
+    {{venv}}/support-ai data large-table --rows 2376186
 
 # Re-lock dependencies with hashes after editing pyproject.toml
 lock:

@@ -70,6 +70,27 @@ def generate(
         context.close()
 
 
+@app.command("large-table")
+def large_table(
+    rows: Annotated[
+        int, typer.Option(min=1, help="rows (the original benchmark labeled 2376186)")
+    ] = 2_376_186,
+    seed: Annotated[int | None, typer.Option(help="random seed [default: from settings]")] = None,
+) -> None:
+    """Write only the synthetic ticket table that batch labeling reads:
+    ``<data_dir>/demo/large_table.parquet`` (source ``{"kind": "parquet", "file":
+    "demo/large_table.parquet"}``)."""
+    from tasks_support_system_ai.datasets.demo import DemoFiles, generate_large_table
+
+    settings = get_settings()
+    path = DemoFiles.in_dir(settings.demo_dir, with_large_table=True).large_table
+    assert path is not None
+    generate_large_table(
+        path, rows=rows, seed=settings.demo_seed if seed is None else seed, progress=True
+    )
+    console.print(f"Synthetic ticket table with {rows} rows written to {path}")
+
+
 @app.command("import")
 def import_(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or Parquet")],
