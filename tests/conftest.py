@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -25,6 +26,44 @@ def service_unavailable(what: str, error: Exception) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(message + " (REQUIRE_SERVICES=1)")
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_clients_send_admin_key() -> Iterator[None]:
+    """Every ``TestClient`` of the app sends an admin key once started, as an operator's local
+    tools do (the key ``serve`` writes to the data folder), so tests of writes need no key
+    handling. Session-wide, so module-scoped clients get it too; ``AnonymousTestClient``
+    sends none."""
+    start = TestClient.__enter__
+
+    def start_with_key(client: TestClient) -> TestClient:
+        started = start(client)
+        context = getattr(getattr(client.app, "state", None), "context", None)
+        wanted = getattr(client, "sends_admin_key", True)
+        if wanted and context is not None and "x-api-key" not in client.headers:
+            client.headers["X-API-Key"] = local_admin_key(context)
+        return started
+
+    TestClient.__enter__ = start_with_key  # type: ignore[method-assign]
+    yield
+    TestClient.__enter__ = start  # type: ignore[method-assign]
+
+
+class AnonymousTestClient(TestClient):
+    """A test client that sends no key unless the test gives one."""
+
+    sends_admin_key = False
+
+
+def local_admin_key(context: object) -> str:
+    """The admin key in the context's data folder (created as ``serve`` would)."""
+    from tasks_support_system_ai.auth.local_key import read_key_file
+
+    auth = context.auth  # type: ignore[attr-defined]
+    auth.ensure_local_admin_key()
+    key = read_key_file(auth.settings.local_key_file)
+    assert key is not None
+    return key
 
 
 @pytest.fixture

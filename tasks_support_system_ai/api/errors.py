@@ -15,11 +15,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tasks_support_system_ai.errors import (
+    AuthenticationError,
     ConflictError,
     DataNotReadyError,
     InvalidInputError,
     NotFoundError,
     PayloadTooLargeError,
+    PermissionDeniedError,
+    RateLimitedError,
     SupportAIError,
 )
 
@@ -31,6 +34,9 @@ _STATUS: list[tuple[type[SupportAIError], int]] = [
     (PayloadTooLargeError, 413),
     (InvalidInputError, 422),
     (DataNotReadyError, 503),
+    (AuthenticationError, 401),
+    (PermissionDeniedError, 403),
+    (RateLimitedError, 429),
 ]
 
 
@@ -45,9 +51,19 @@ def status_for(exc: SupportAIError) -> int:
     return next((status for cls, status in _STATUS if isinstance(exc, cls)), 400)
 
 
+def headers_for(exc: SupportAIError) -> dict[str, str]:
+    """Headers an error's status calls for (RFC 9110: 401 names the scheme, 429 says when)."""
+    if isinstance(exc, AuthenticationError):
+        return {"WWW-Authenticate": 'Bearer realm="support-ai"'}
+    if isinstance(exc, RateLimitedError):
+        return {"Retry-After": str(exc.retry_after_s)}
+    return {}
+
+
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SupportAIError)
-    return JSONResponse(error_body(exc.code, exc.message, exc.details), status_for(exc))
+    body = error_body(exc.code, exc.message, exc.details)
+    return JSONResponse(body, status_for(exc), headers=headers_for(exc))
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
