@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_keys import local_admin_key
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -47,23 +48,6 @@ def _test_clients_send_admin_key() -> Iterator[None]:
     TestClient.__enter__ = start_with_key  # type: ignore[method-assign]
     yield
     TestClient.__enter__ = start  # type: ignore[method-assign]
-
-
-class AnonymousTestClient(TestClient):
-    """A test client that sends no key unless the test gives one."""
-
-    sends_admin_key = False
-
-
-def local_admin_key(context: object) -> str:
-    """The admin key in the context's data folder (created as ``serve`` would)."""
-    from tasks_support_system_ai.auth.local_key import read_key_file
-
-    auth = context.auth  # type: ignore[attr-defined]
-    auth.ensure_local_admin_key()
-    key = read_key_file(auth.settings.local_key_file)
-    assert key is not None
-    return key
 
 
 @pytest.fixture

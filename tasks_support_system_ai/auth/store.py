@@ -177,7 +177,7 @@ class AuthStore:
             session.commit()
             return KeyRecord.of(row), key.plaintext
 
-    def keys(self, *, include_sessions: bool = False) -> list[KeyRecord]:
+    def api_keys(self, *, include_sessions: bool = False) -> list[KeyRecord]:
         query = select(ApiKey).order_by(ApiKey.created_at)
         if not include_sessions:
             query = query.where(ApiKey.kind == "key")

@@ -112,7 +112,7 @@ def list_keys(
     sessions: Annotated[bool, typer.Option(help="also list dashboard sessions")] = False,
 ) -> None:
     with _auth() as auth:
-        keys = auth.store.keys(include_sessions=sessions)
+        keys = auth.store.api_keys(include_sessions=sessions)
     table = Table("id", "prefix", "name", "scope", "kind", "expires", "revoked", "last used")
     for key in keys:
         table.add_row(

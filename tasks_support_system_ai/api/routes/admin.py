@@ -55,7 +55,7 @@ def update_user(context: ContextDep, user_id: UserId, body: UserUpdate) -> UserO
 @router.get("/keys", response_model=list[KeyOut])
 def list_keys(context: ContextDep, include_sessions: bool = False) -> list[KeyOut]:
     """Keys with their prefix, scope, expiry and last use; never the secret."""
-    keys = context.auth.store.keys(include_sessions=include_sessions)
+    keys = context.auth.store.api_keys(include_sessions=include_sessions)
     return [KeyOut.of(key) for key in keys]
 
 
