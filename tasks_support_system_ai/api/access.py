@@ -1,7 +1,8 @@
 """Who may call what: one entry per route (method + path template) and the scope it needs.
 
 ``public`` routes never need a key (probes, docs, sign-in); ``read`` routes need a ``read`` key
-unless the ``public_reads`` setting opens them (the default); everything that changes stored
+unless the ``public_reads`` setting opens them (the default); ``key`` routes need a key of any
+scope, always (sign-out); everything that changes stored
 state needs ``write``; user and key management needs ``admin``. The legacy ``/ts`` and ``/nlp``
 prefixes map to the same entries. A route missing here is treated as ``write`` (``read`` for
 GET), and the auth-matrix test fails until it is listed.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final, Literal
 
-Access = Literal["public", "read", "write", "admin"]
+Access = Literal["public", "read", "key", "write", "admin"]
 
 ACCESS: Final[dict[tuple[str, str], Access]] = {
     # probes, documentation, sign-in
@@ -24,7 +25,7 @@ ACCESS: Final[dict[tuple[str, str], Access]] = {
     ("GET", "/redoc"): "public",
     ("POST", "/api/auth/login"): "public",
     ("GET", "/api/auth/whoami"): "read",
-    ("POST", "/api/auth/logout"): "read",
+    ("POST", "/api/auth/logout"): "key",
     # queue analytics and data
     ("GET", "/api/queues"): "read",
     ("GET", "/api/historical"): "read",
@@ -152,7 +153,7 @@ def document_access(schema: dict[str, Any], *, public_reads: bool) -> dict[str, 
             ]
             responses = operation.setdefault("responses", {})
             answers = {"401": "Missing, unknown, expired or revoked API key"}
-            if level != "read":
+            if level in ("write", "admin"):
                 answers["403"] = f"The API key's scope does not include {level!r}"
             answers["429"] = "Too many requests for this key; see the Retry-After header"
             for status, description in answers.items():

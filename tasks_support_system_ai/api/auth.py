@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tasks_support_system_ai.api.access import Access, document_access, required_access
 from tasks_support_system_ai.api.errors import error_body, headers_for, status_for
 from tasks_support_system_ai.auth import AuthService, Principal, allows
+from tasks_support_system_ai.auth import Scope as KeyScope
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.errors import (
     AuthenticationError,
@@ -139,9 +140,10 @@ def _check_scope(principal: Principal | None, level: Access, *, public_reads: bo
             "This operation needs an API key (header X-API-Key or Authorization: Bearer)",
             code="api_key_required",
         )
-    if level != "public" and not allows(principal.scope, level):
+    needed: KeyScope = "admin" if level == "admin" else "write" if level == "write" else "read"
+    if not allows(principal.scope, needed):
         raise PermissionDeniedError(
-            f"This operation needs a key with scope {level!r}; this key has {principal.scope!r}",
+            f"This operation needs a key with scope {needed!r}; this key has {principal.scope!r}",
             code="insufficient_scope",
         )
 

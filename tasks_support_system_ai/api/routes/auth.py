@@ -10,7 +10,7 @@ from tasks_support_system_ai.api.schemas.auth import LoginOut, LoginRequest, Who
 from tasks_support_system_ai.api.schemas.common import ErrorResponse
 from tasks_support_system_ai.auth import Principal
 from tasks_support_system_ai.auth.key_format import display_prefix
-from tasks_support_system_ai.errors import AuthenticationError, RateLimitedError
+from tasks_support_system_ai.errors import AuthenticationError, ConflictError, RateLimitedError
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 LOGIN_ERRORS: dict[int | str, dict[str, object]] = {
@@ -45,12 +45,18 @@ async def login(context: ContextDep, request: Request, body: LoginRequest) -> Lo
     )
 
 
-@router.post("/logout", status_code=204)
+@router.post(
+    "/logout",
+    status_code=204,
+    responses={409: {"model": ErrorResponse, "description": "The key is not a sign-in session"}},
+)
 async def logout(context: ContextDep, request: Request) -> None:
-    """End the session (or revoke the key) this request was made with."""
+    """End the sign-in session this request was made with (API keys are revoked by an admin)."""
     principal = principal_of(request)
-    if principal is None:
+    if principal is None:  # only with authentication turned off
         raise AuthenticationError("Sign out needs the session key", code="api_key_required")
+    if principal.kind != "session":
+        raise ConflictError("This key is not a sign-in session", code="not_a_session")
     await run_in_threadpool(context.auth.revoke_key, principal.key_id)
 
 
