@@ -113,18 +113,19 @@ def list_keys(
 ) -> None:
     with _auth() as auth:
         keys = auth.store.api_keys(include_sessions=sessions)
-    table = Table("id", "prefix", "name", "scope", "kind", "expires", "revoked", "last used")
+    table = Table("name", "scope", "kind", "expires", "revoked", "last used")
+    table.add_column("key prefix", no_wrap=True)
     for key in keys:
         table.add_row(
-            key.id, key.prefix, key.name, key.scope, key.kind, _when(key.expires_at),
-            _when(key.revoked_at), _when(key.last_used_at),
+            key.name, key.scope, key.kind, _when(key.expires_at),
+            _when(key.revoked_at), _when(key.last_used_at), key.prefix,
         )  # fmt: skip
     console.print(table)
 
 
 @keys_app.command("revoke")
 def revoke_key(
-    key_id: Annotated[str, typer.Argument(help="the id or prefix shown by `keys list`")],
+    key_id: Annotated[str, typer.Argument(help="the prefix shown by `keys list` (or its id)")],
 ) -> None:
     with _auth() as auth:
         record = auth.revoke_key(key_id.removeprefix("sai_"))
