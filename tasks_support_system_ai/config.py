@@ -114,7 +114,10 @@ class Settings(BaseSettings):
         720, ge=1, description="lifetime of a dashboard sign-in (a session key)"
     )
     rate_limit_per_minute: int = Field(
-        6000, ge=0, description="requests per key (or per address without one); 0: no limit"
+        60_000, ge=0, description="requests per API key per minute; 0: no limit"
+    )
+    anonymous_rate_limit_per_minute: int = Field(
+        0, ge=0, description="requests per client address without a key; 0: no limit"
     )
     login_attempts_per_minute: int = Field(
         10, ge=1, description="sign-in attempts per address and user name"

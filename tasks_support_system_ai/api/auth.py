@@ -88,9 +88,11 @@ class AuthMiddleware:
             key = _presented_key(headers)
             principal = await self._verify(service, key) if key else None
             _check_scope(principal, level, public_reads=settings.public_reads)
-        limit = settings.rate_limit_per_minute
+        if principal is not None:
+            limit, bucket = settings.rate_limit_per_minute, f"key:{principal.key_id}"
+        else:  # behind a proxy every address is the proxy's: off by default
+            limit, bucket = settings.anonymous_rate_limit_per_minute, f"addr:{_address(scope)}"
         if limit:
-            bucket = f"key:{principal.key_id}" if principal else f"addr:{_address(scope)}"
             retry_after = await service.limiter.hit(bucket, limit)
             if retry_after is not None:
                 raise RateLimitedError(

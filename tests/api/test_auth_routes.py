@@ -171,6 +171,9 @@ def test_rate_limit_per_key_answers_429_with_retry_after(
     assert 1 <= int(limited.headers["retry-after"]) <= 60
     assert anon.get("/api/queues", headers=second).status_code == 200  # its own budget
     assert anon.get("/health").status_code == 200  # probes are never limited
+    assert [anon.get("/api/queues").status_code for _ in range(5)] == [200] * 5
+    context.settings.anonymous_rate_limit_per_minute = 2
+    assert [anon.get("/api/queues").status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_sign_in_session_scope_and_sign_out(anon: TestClient, make_key: MakeKey) -> None:
