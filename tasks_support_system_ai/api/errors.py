@@ -74,9 +74,13 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+SECRET_FIELDS = frozenset({"password", "api_key"})
+
+
 def _describe(err: Any) -> str:
-    where = ".".join(str(part) for part in err.get("loc", ()) if part != "body")
-    found = err.get("input")
+    loc = err.get("loc", ())
+    where = ".".join(str(part) for part in loc if part != "body")
+    found = None if SECRET_FIELDS & set(map(str, loc)) else err.get("input")  # never echo secrets
     shown = f" (got {found!r})" if found is not None and not isinstance(found, dict) else ""
     return f"{where}: {err.get('msg', 'invalid value')}{shown}"
 

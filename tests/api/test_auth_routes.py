@@ -262,3 +262,18 @@ def test_openapi_documents_the_key_and_auth_answers(anon: TestClient) -> None:
     queues = schema["paths"]["/api/queues"]["get"]
     assert {} in queues["security"]  # optional: reads are public by default
     assert "security" not in schema["paths"]["/health"]["get"]
+
+
+def test_passwords_are_never_echoed_in_validation_errors(
+    anon: TestClient, make_key: MakeKey
+) -> None:
+    admin = {"X-API-Key": make_key("admin")}
+    short = anon.post(
+        "/api/admin/users", json={"username": "ops", "password": "zq7!x"}, headers=admin
+    )
+    assert short.status_code == 422
+    assert "password" in short.json()["message"]
+    assert "zq7!x" not in short.text
+    long = anon.post("/api/auth/login", json={"username": "ops", "password": "Secret" * 400})
+    assert long.status_code == 422
+    assert "Secret" not in long.text
