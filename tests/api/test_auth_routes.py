@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -11,7 +12,8 @@ from factories import tickets_frame, to_csv
 from fastapi.testclient import TestClient
 
 from tasks_support_system_ai.api import create_app
-from tasks_support_system_ai.context import AppContext
+from tasks_support_system_ai.config import Settings
+from tasks_support_system_ai.context import AppContext, build_context
 
 MakeKey = Callable[[str], str]
 
@@ -277,3 +279,25 @@ def test_passwords_are_never_echoed_in_validation_errors(
     long = anon.post("/api/auth/login", json={"username": "ops", "password": "Secret" * 400})
     assert long.status_code == 422
     assert "Secret" not in long.text
+
+
+def test_api_processes_share_one_budget_through_redis(settings: Settings, redis_url: str) -> None:
+    settings.redis_url = redis_url
+    settings.job_queue = f"test-{uuid.uuid4().hex[:8]}"  # a fresh Redis namespace
+    settings.rate_limit_per_minute = 3
+    first, second = build_context(settings), build_context(settings)
+    try:
+        _, key = first.auth.create_key("shared", "read")
+        headers = {"X-API-Key": key}
+        with (
+            AnonymousTestClient(create_app(context=first)) as one,
+            AnonymousTestClient(create_app(context=second)) as two,
+        ):
+            statuses = [
+                client.get("/api/datasets", headers=headers).status_code
+                for client in (one, two, one, two)
+            ]
+        assert statuses == [200, 200, 200, 429]
+    finally:
+        first.close()
+        second.close()

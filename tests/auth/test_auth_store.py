@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from tasks_support_system_ai.auth import AuthService
+from tasks_support_system_ai.auth import AuthService, AuthStore
 from tasks_support_system_ai.auth.key_format import split_key
+from tasks_support_system_ai.config import Settings
+from tasks_support_system_ai.db import make_engine, migrate
 from tasks_support_system_ai.db.models import ApiKey, User
 from tasks_support_system_ai.errors import (
     AuthenticationError,
@@ -131,3 +133,20 @@ def test_key_listing_hides_sessions_unless_asked(auth: AuthService) -> None:
     auth.sign_in("ops", "correct horse")
     assert [k.kind for k in auth.store.api_keys()] == ["key"]
     assert sorted(k.kind for k in auth.store.api_keys(include_sessions=True)) == ["key", "session"]
+
+
+def test_keys_and_users_on_postgresql(postgres_url: str, settings: Settings) -> None:
+    engine = make_engine(postgres_url)
+    migrate(engine)
+    try:
+        auth = AuthService(settings, AuthStore(engine))
+        record, key = auth.create_key("pg", "write")
+        assert auth.verifier.verify(key).key_id == record.id
+        user = auth.store.create_user(f"pg-{record.id}", "long enough", "admin")
+        with pytest.raises(ConflictError):
+            auth.store.create_user(user.username, "long enough")
+        auth.revoke_key(record.id)
+        with pytest.raises(AuthenticationError):
+            auth.verifier.verify(key)
+    finally:
+        engine.dispose()

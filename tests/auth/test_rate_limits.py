@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from pathlib import Path
 
+from sqlalchemy import create_engine
+
+from tasks_support_system_ai.auth import AuthService, AuthStore
 from tasks_support_system_ai.auth.rate_limit import MemoryRateLimiter, RedisRateLimiter
+from tasks_support_system_ai.config import Settings
 
 
 class Clock:
@@ -56,3 +61,14 @@ def test_redis_budget_is_shared_by_processes(redis_url: str) -> None:
 def test_unreachable_redis_lets_requests_through() -> None:
     limiter = RedisRateLimiter("redis://127.0.0.1:1/0", "test")
     assert asyncio.run(_hits(limiter, "key:a", 3, 1)) == [None, None, None]
+
+
+def test_redis_is_used_when_configured_or_when_it_is_the_broker(tmp_path: Path) -> None:
+    def limiter(**values: str) -> object:
+        settings = Settings(data_dir=tmp_path, _env_file=None, **values)  # type: ignore[call-arg]
+        return AuthService(settings, AuthStore(create_engine("sqlite://"))).limiter
+
+    assert isinstance(limiter(), MemoryRateLimiter)
+    assert isinstance(limiter(broker_url="amqp://guest@rabbit//"), MemoryRateLimiter)
+    assert isinstance(limiter(broker_url="redis://redis:6379/0"), RedisRateLimiter)
+    assert isinstance(limiter(redis_url="redis://cache:6379/1"), RedisRateLimiter)
