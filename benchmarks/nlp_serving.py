@@ -136,11 +136,14 @@ def serving(context: Any, data_dir: Path, seconds: int, connections: int) -> dic
     return results
 
 
-def auth_on_off(context: Any, data_dir: Path, seconds: int, connections: int) -> dict[str, Any]:
-    """Our server with key checks off, then on (reads private, every request verifies a key).
+def auth_on_off(
+    context: Any, data_dir: Path, seconds: int, connections: int, rounds: int = 2
+) -> dict[str, Any]:
+    """Our server with key checks off and on (reads private: every request verifies a key).
 
-    Run one after the other on the same machine; the rate limit is raised so that wrk's single
-    key is counted but never throttled (the limiter's cost is included)."""
+    The two alternate (off, on, on, off, ...) so that a change in the machine's load hits both;
+    the rate limit is raised so that wrk's single key is counted but never throttled (the
+    limiter's cost is included)."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     model_id = bench_model(context)
@@ -153,22 +156,30 @@ def auth_on_off(context: Any, data_dir: Path, seconds: int, connections: int) ->
             {"X-API-Key": key},
         ),
     }
-    results: dict[str, Any] = {}
+    order = [name for r in range(rounds) for name in (["auth_off", "auth_on"][:: 1 - 2 * (r % 2)])]
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in configurations}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, (env, headers) in configurations.items():
+        for name in order:
+            env, headers = configurations[name]
             script = lua_script(texts, model_id, Path(tmp), headers)
             environment = {**environ_for(data_dir), **env}
-            results[name] = _measure(
+            run = _measure(
                 lambda port, e=environment: start_server(e, port, workers=2)[0],  # type: ignore[misc]
                 texts,
                 model_id,
                 Load(seconds, connections, script, headers),
             )
-            print(name, json.dumps(results[name]["predict"]), flush=True)
-    on, off = results["auth_on"]["predict"]["rps"], results["auth_off"]["predict"]["rps"]
-    results["ratio_on_vs_off"] = round(on / off, 3)
-    results["setup"] = {"connections": connections, "seconds": seconds, "workers": 2}
-    return results
+            runs[name].append(run)
+            print(name, json.dumps(run["predict"]), flush=True)
+    mean = {
+        name: round(sum(r["predict"]["rps"] for r in rs) / len(rs)) for name, rs in runs.items()
+    }
+    return {
+        "runs": runs,
+        "mean_predict_rps": mean,
+        "ratio_on_vs_off": round(mean["auth_on"] / mean["auth_off"], 3),
+        "setup": {"connections": connections, "seconds": seconds, "workers": 2, "order": order},
+    }
 
 
 def _texts(data_dir: Path) -> list[str]:
