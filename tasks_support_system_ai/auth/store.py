@@ -96,9 +96,10 @@ class AuthStore:
                 ) from error
             return UserRecord.of(row)
 
-    def users(self) -> list[UserRecord]:
+    def users(self, *, limit: int | None = None, offset: int = 0) -> list[UserRecord]:
+        query = select(User).order_by(User.id).offset(offset).limit(limit)
         with Session(self.engine) as session:
-            return [UserRecord.of(row) for row in session.scalars(select(User).order_by(User.id))]
+            return [UserRecord.of(row) for row in session.scalars(query)]
 
     def user(self, user_id: int) -> UserRecord:
         with Session(self.engine) as session:
@@ -177,8 +178,10 @@ class AuthStore:
             session.commit()
             return KeyRecord.of(row), key.plaintext
 
-    def api_keys(self, *, include_sessions: bool = False) -> list[KeyRecord]:
-        query = select(ApiKey).order_by(ApiKey.created_at)
+    def api_keys(
+        self, *, include_sessions: bool = False, limit: int | None = None, offset: int = 0
+    ) -> list[KeyRecord]:
+        query = select(ApiKey).order_by(ApiKey.created_at, ApiKey.id).offset(offset).limit(limit)
         if not include_sessions:
             query = query.where(ApiKey.kind == "key")
         with Session(self.engine) as session:

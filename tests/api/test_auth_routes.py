@@ -12,6 +12,8 @@ from factories import tickets_frame, to_csv
 from fastapi.testclient import TestClient
 
 from tasks_support_system_ai.api import create_app
+from tasks_support_system_ai.api.auth import AuthMiddleware
+from tasks_support_system_ai.api.fast_predict import FastPredictMiddleware
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import AppContext, build_context
 
@@ -251,6 +253,11 @@ def test_admin_creates_lists_and_revokes_keys(anon: TestClient, make_key: MakeKe
     revoked = anon.post("/api/datasets/1/activate", headers={"X-API-Key": new_key})
     assert revoked.status_code == 401
     assert revoked.json()["code"] == "api_key_revoked"
+    pages = [
+        anon.get(f"/api/admin/keys?limit=1&offset={i}", headers=admin).json() for i in range(2)
+    ]
+    assert [len(page) for page in pages] == [1, 1]
+    assert pages[0][0]["id"] != pages[1][0]["id"]
     missing = anon.delete("/api/admin/keys/nope", headers=admin)
     assert (missing.status_code, missing.json()["code"]) == (404, "key_not_found")
 
@@ -301,3 +308,8 @@ def test_api_processes_share_one_budget_through_redis(settings: Settings, redis_
     finally:
         first.close()
         second.close()
+
+
+def test_auth_runs_before_the_predict_fast_path(context: AppContext) -> None:
+    outermost_first = [m.cls for m in create_app(context=context).user_middleware]
+    assert outermost_first.index(AuthMiddleware) < outermost_first.index(FastPredictMiddleware)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai.api.deps import ContextDep
@@ -24,11 +24,15 @@ NOT_FOUND: dict[int | str, dict[str, object]] = {
 }
 KeyId = Annotated[str, Path(min_length=1, max_length=32)]
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Limit = Annotated[int, Query(ge=1, le=1000, description="at most this many")]
+Offset = Annotated[int, Query(ge=0, le=10**9, description="skip this many")]
 
 
 @router.get("/users", response_model=list[UserOut])
-def list_users(context: ContextDep) -> list[UserOut]:
-    return [UserOut.of(user) for user in context.auth.store.users()]
+def list_users(context: ContextDep, limit: Limit = 100, offset: Offset = 0) -> list[UserOut]:
+    """Users in creation order, a page at a time."""
+    users = context.auth.store.users(limit=limit, offset=offset)
+    return [UserOut.of(user) for user in users]
 
 
 @router.post(
@@ -53,9 +57,12 @@ def update_user(context: ContextDep, user_id: UserId, body: UserUpdate) -> UserO
 
 
 @router.get("/keys", response_model=list[KeyOut])
-def list_keys(context: ContextDep, include_sessions: bool = False) -> list[KeyOut]:
-    """Keys with their prefix, scope, expiry and last use; never the secret."""
-    keys = context.auth.store.api_keys(include_sessions=include_sessions)
+def list_keys(
+    context: ContextDep, include_sessions: bool = False, limit: Limit = 100, offset: Offset = 0
+) -> list[KeyOut]:
+    """Keys in creation order with their prefix, scope, expiry and last use; never the secret."""
+    store = context.auth.store
+    keys = store.api_keys(include_sessions=include_sessions, limit=limit, offset=offset)
     return [KeyOut.of(key) for key in keys]
 
 
