@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -39,6 +40,7 @@ from tasks_support_system_ai.errors import (
 log = logging.getLogger(__name__)
 
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+_PORT: Final = re.compile(rb":\d+$")
 WANTED: Final = frozenset({b"x-api-key", b"authorization", b"origin", b"host", b"sec-fetch-site"})
 
 
@@ -122,7 +124,12 @@ class AuthMiddleware:
         if origin in self.allowed_origins or b"*" in self.allowed_origins:
             return False
         _, _, netloc = origin.partition(b"://")
-        return not netloc or netloc != headers.get(b"host")
+        host = headers.get(b"host", b"")
+        if not netloc or not host:
+            return True
+        if _PORT.search(host) is None:  # a proxy that forwards only the host name ($host)
+            netloc = _PORT.sub(b"", netloc)
+        return netloc != host
 
 
 def _presented_key(headers: dict[bytes, bytes]) -> str | None:

@@ -138,6 +138,10 @@ def test_simple_cross_site_requests_take_no_effect(
         "/api/datasets/1/activate", headers={"Origin": "http://testserver", **admin}
     )
     assert same_site.status_code == 200
+    behind_proxy = {"Origin": "http://testserver:8080", "Host": "testserver", **admin}
+    assert anon.post("/api/datasets/1/activate", headers=behind_proxy).status_code == 200
+    other_port = {"Origin": "http://testserver:9999", "Host": "testserver:8080", **admin}
+    assert anon.post("/api/datasets/1/activate", headers=other_port).status_code == 403
     assert anon.get("/api/queues", headers=evil).status_code == 200  # reads are not changed
 
 
