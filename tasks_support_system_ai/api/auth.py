@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from anyio import to_thread
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -108,7 +109,14 @@ class AuthMiddleware:
         verifier = service.verifier
         principal = verifier.cached(key)
         if principal is None:
-            principal = await to_thread.run_sync(verifier.load, key)
+            try:
+                principal = await to_thread.run_sync(verifier.load, key)
+            except SQLAlchemyError as error:
+                log.error("Cannot read API keys from the database: %s", type(error).__name__)
+                raise DataNotReadyError(
+                    "API keys cannot be checked right now; retry shortly",
+                    code="auth_store_unavailable",
+                ) from None
         if verifier.due_for_touch(principal):
             try:
                 await to_thread.run_sync(verifier.touch, principal)

@@ -16,6 +16,7 @@ from tasks_support_system_ai.api.auth import AuthMiddleware
 from tasks_support_system_ai.api.fast_predict import FastPredictMiddleware
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import AppContext, build_context
+from tasks_support_system_ai.db import make_engine
 
 MakeKey = Callable[[str], str]
 
@@ -317,3 +318,12 @@ def test_api_processes_share_one_budget_through_redis(settings: Settings, redis_
 def test_auth_runs_before_the_predict_fast_path(context: AppContext) -> None:
     outermost_first = [m.cls for m in create_app(context=context).user_middleware]
     assert outermost_first.index(AuthMiddleware) < outermost_first.index(FastPredictMiddleware)
+
+
+def test_an_unreachable_key_store_is_a_clean_503(context: AppContext, anon: TestClient) -> None:
+    context.auth.store.engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    key = "sai_0123456789ab_" + "s" * 43
+    response = anon.get("/api/queues", headers={"X-API-Key": key})
+    assert response.status_code == 503
+    assert response.json()["code"] == "auth_store_unavailable"
+    assert key not in response.text
