@@ -23,6 +23,7 @@ ACCESS: Final[dict[tuple[str, str], Access]] = {
     ("GET", "/docs"): "public",
     ("GET", "/docs/oauth2-redirect"): "public",
     ("GET", "/redoc"): "public",
+    ("GET", "/metrics"): "public",  # Prometheus; counts only, kept internal by nginx
     ("POST", "/api/auth/login"): "public",
     ("GET", "/api/auth/whoami"): "read",
     ("POST", "/api/auth/logout"): "key",
@@ -32,6 +33,7 @@ ACCESS: Final[dict[tuple[str, str], Access]] = {
     ("GET", "/api/daily_average"): "read",
     ("GET", "/api/weekly_average/{queue_id}"): "read",
     ("GET", "/api/queue_stats"): "read",
+    ("GET", "/api/queue_children"): "read",
     ("GET", "/api/data-status"): "read",
     ("GET", "/api/sample_data"): "read",
     ("GET", "/api/datasets"): "read",
