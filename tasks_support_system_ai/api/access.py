@@ -22,6 +22,7 @@ ACCESS: Final[dict[tuple[str, str], Access]] = {
     ("GET", "/openapi.json"): "public",
     ("GET", "/docs"): "public",
     ("GET", "/docs/oauth2-redirect"): "public",
+    ("GET", "/docs/static/{file:path}"): "public",  # the vendored Swagger UI / ReDoc assets
     ("GET", "/redoc"): "public",
     ("GET", "/metrics"): "public",  # Prometheus; counts only, kept internal by nginx
     ("POST", "/api/auth/login"): "public",

@@ -18,7 +18,7 @@ from api_keys import AnonymousTestClient
 from fastapi.testclient import TestClient
 
 from tasks_support_system_ai.api import create_app
-from tasks_support_system_ai.api.access import ACCESS, Access
+from tasks_support_system_ai.api.access import ACCESS, Access, required_access
 from tasks_support_system_ai.auth import allows
 from tasks_support_system_ai.context import AppContext
 
@@ -90,6 +90,8 @@ def test_documentation_stays_open_when_reads_are_private(
     for path in ["/docs", "/redoc", "/openapi.json", "/health", "/ready"]:
         assert client.get(path).status_code == 200, path
     assert client.get("/api/queues").status_code == 401
+    assert required_access("GET", "/docs/static/swagger-ui/swagger-ui.css") == "public"
+    assert required_access("GET", "/docs/static") == "read"
 
 
 @pytest.mark.parametrize("public_reads", [True, False])
