@@ -171,7 +171,8 @@ def _address(scope: Scope) -> str:
 
 
 async def _refuse(send: Send, error: SupportAIError) -> None:
-    body = json.dumps(error_body(error.code, error.message, error.details)).encode()
+    content = error_body(error.code, error.message, error.details)
+    body = json.dumps(content, separators=(",", ":")).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
