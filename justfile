@@ -61,3 +61,7 @@ bench-labeling *args:
 # Run a job worker (embedded folder queue, or SUPPORT_AI_BROKER_URL)
 worker *args:
     {{venv}}/support-ai worker {{args}}
+
+# API-key check cost per request: cached verification and the auth middleware vs a database read
+bench-auth *args:
+    {{venv}}/python benchmarks/bench_auth.py {{args}}

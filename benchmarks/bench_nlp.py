@@ -3,9 +3,11 @@
 (a) fit time and held-out macro-F1 per model and text normaliser (same stratified split);
 (b) POST /api/predict_nlp under wrk load vs Flask + gunicorn (see nlp_serving.py);
 (c) CSV scoring throughput and peak RSS on a 1,000,000-row CSV, and on 100,000 rows in which
-    no sentence repeats (see nlp_csv.py).
+    no sentence repeats (see nlp_csv.py);
+(d) POST /api/predict_nlp under the same wrk load with API-key checks off and on (a key sent
+    and verified on every request; see nlp_serving.auth_on_off).
 
-    python benchmarks/bench_nlp.py [--data-dir data] [--only fit,serving,csv]
+    python benchmarks/bench_nlp.py [--data-dir data] [--only fit,serving,csv,auth]
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from _common import demo_context, save_result
 from nlp_csv import csv_scoring
-from nlp_serving import serving
+from nlp_serving import auth_on_off, serving
 from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 
@@ -35,7 +37,7 @@ CASES = [
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
-    parser.add_argument("--only", default="fit,serving,csv", help="comma-separated parts")
+    parser.add_argument("--only", default="fit,serving,csv,auth", help="comma-separated parts")
     parser.add_argument("--seconds", type=int, default=20, help="wrk duration per run")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument("--csv-rows", type=int, default=1_000_000)
@@ -54,6 +56,9 @@ def main() -> None:
         if "csv" in parts:
             result["csv"] = csv_scoring(context, args.data_dir, args.csv_rows, args.no_repeat_rows)
             print(json.dumps(result["csv"], indent=1), flush=True)
+        if "auth" in parts:
+            result["auth"] = auth_on_off(context, args.data_dir, args.seconds, args.connections)
+            print(json.dumps(result["auth"], indent=1), flush=True)
     print("saved", save_result("nlp", result))
 
 

@@ -26,10 +26,11 @@ from _common import environ_for, free_port, start_server
 
 LUA_TEMPLATE = """
 local bodies = {%s}
+local headers = {%s}
 local i = 0
 request = function()
   i = i %% #bodies + 1
-  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, bodies[i])
+  return wrk.format("POST", nil, headers, bodies[i])
 end
 """
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
@@ -47,10 +48,16 @@ def bench_model(context: Any) -> str:
     return str(production.id)
 
 
-def lua_script(texts: list[str], model_id: str, folder: Path) -> Path:
+def lua_script(
+    texts: list[str], model_id: str, folder: Path, headers: dict[str, str] | None = None
+) -> Path:
     bodies = [json.dumps({"id": model_id, "text": t}, ensure_ascii=False) for t in texts]
-    path = folder / "predict.lua"
-    path.write_text(LUA_TEMPLATE % ",".join(f"[==[{b}]==]" for b in bodies), encoding="utf-8")
+    headers = {"Content-Type": "application/json", **(headers or {})}
+    path = folder / f"predict-{len(headers)}.lua"
+    lua_headers = ",".join(f'["{name}"] = "{value}"' for name, value in headers.items())
+    path.write_text(
+        LUA_TEMPLATE % (",".join(f"[==[{b}]==]" for b in bodies), lua_headers), encoding="utf-8"
+    )
     return path
 
 
@@ -75,12 +82,14 @@ def _latency(output: str, label: str) -> float:
     return round(float(value) * UNITS[unit], 3)
 
 
-def warm_up(port: int, texts: list[str], model_id: str) -> None:
+def warm_up(
+    port: int, texts: list[str], model_id: str, headers: dict[str, str] | None = None
+) -> None:
     """A fresh connection per request, so that every worker process gets some."""
     for text in texts:
         body = {"id": model_id, "text": text}
-        response = httpx.post(f"http://127.0.0.1:{port}/api/predict_nlp", json=body)
-        response.raise_for_status()
+        url = f"http://127.0.0.1:{port}/api/predict_nlp"
+        httpx.post(url, json=body, headers=headers or {}).raise_for_status()
 
 
 def start_flask(artifact: Path, port: int) -> subprocess.Popen[bytes]:
@@ -127,11 +136,63 @@ def serving(context: Any, data_dir: Path, seconds: int, connections: int) -> dic
     return results
 
 
+def auth_on_off(
+    context: Any, data_dir: Path, seconds: int, connections: int, rounds: int = 2
+) -> dict[str, Any]:
+    """Our server with key checks off and on (reads private: every request verifies a key).
+
+    The two alternate (off, on, on, off, ...) so that a change in the machine's load hits both;
+    the rate limit is raised so that wrk's single key is counted but never throttled (the
+    limiter's cost is included)."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    model_id = bench_model(context)
+    _, key = context.auth.create_key("bench-nlp", "read")
+    texts = _texts(data_dir)
+    configurations = {
+        "auth_off": ({"SUPPORT_AI_AUTH_ENABLED": "false"}, {}),
+        "auth_on": (
+            {"SUPPORT_AI_PUBLIC_READS": "false", "SUPPORT_AI_RATE_LIMIT_PER_MINUTE": "1000000000"},
+            {"X-API-Key": key},
+        ),
+    }
+    order = [name for r in range(rounds) for name in (["auth_off", "auth_on"][:: 1 - 2 * (r % 2)])]
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in configurations}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in order:
+            env, headers = configurations[name]
+            script = lua_script(texts, model_id, Path(tmp), headers)
+            environment = {**environ_for(data_dir), **env}
+            run = _measure(
+                lambda port, e=environment: start_server(e, port, workers=2)[0],  # type: ignore[misc]
+                texts,
+                model_id,
+                Load(seconds, connections, script, headers),
+            )
+            runs[name].append(run)
+            print(name, json.dumps(run["predict"]), flush=True)
+    mean = {
+        name: round(sum(r["predict"]["rps"] for r in rs) / len(rs)) for name, rs in runs.items()
+    }
+    return {
+        "runs": runs,
+        "mean_predict_rps": mean,
+        "ratio_on_vs_off": round(mean["auth_on"] / mean["auth_off"], 3),
+        "setup": {"connections": connections, "seconds": seconds, "workers": 2, "order": order},
+    }
+
+
+def _texts(data_dir: Path) -> list[str]:
+    frame = pd.read_parquet(data_dir / "demo" / "ticket_texts.parquet")
+    return (frame["subject"] + " " + frame["text"]).head(500).tolist()  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class Load:
     seconds: int
     connections: int
     script: Path
+    headers: dict[str, str] | None = None
 
 
 def _measure(
@@ -141,7 +202,7 @@ def _measure(
     port = free_port()
     server = start(port)
     try:
-        warm_up(port, texts, model_id)
+        warm_up(port, texts, model_id, load.headers)
         base = f"http://127.0.0.1:{port}"
         return {
             "predict": wrk(f"{base}/api/predict_nlp", load.seconds, load.connections, load.script),

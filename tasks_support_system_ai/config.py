@@ -96,6 +96,53 @@ class Settings(BaseSettings):
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
 
+    # --- identity and access (auth) ---
+    auth_enabled: bool = Field(
+        True, description="check API keys; turn off only behind a gateway that authenticates"
+    )
+    public_reads: bool = Field(True, description="reads need no key (writes always need one)")
+    api_key: SecretStr | None = Field(
+        None, description="key the CLI and dashboard send; default: <data_dir>/admin_api_key"
+    )
+    auth_cache_ttl_s: float = Field(
+        5.0, ge=0, description="a verified key is trusted this long before it is re-read"
+    )
+    key_last_used_every_s: float = Field(
+        60.0, ge=0, description="a key's last-used time is written at most this often"
+    )
+    session_ttl_minutes: int = Field(
+        720, ge=1, description="lifetime of a dashboard sign-in (a session key)"
+    )
+    rate_limit_per_minute: int = Field(
+        60_000, ge=0, description="requests per API key per minute; 0: no limit"
+    )
+    anonymous_rate_limit_per_minute: int = Field(
+        0, ge=0, description="requests per client address without a key; 0: no limit"
+    )
+    login_attempts_per_minute: int = Field(
+        10, ge=1, description="sign-in attempts per address and user name"
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list, description="other web origins allowed to call the API (CORS)"
+    )
+    redis_url: str | None = Field(
+        None, description="Redis for shared rate limits; default: the broker if it is Redis"
+    )
+
+    @property
+    def rate_limit_redis_url(self) -> str | None:
+        """Several API workers share one budget through Redis when there is one."""
+        if self.redis_url:
+            return self.redis_url
+        if self.broker_url and self.broker_url.startswith(("redis://", "rediss://")):
+            return self.broker_url
+        return None
+
+    @property
+    def local_key_file(self) -> Path:
+        """Owner-only file holding the admin key ``serve`` created (read by CLI, dashboard)."""
+        return self.data_dir / "admin_api_key"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -18,6 +18,7 @@ from tasks_support_system_ai.jobs import JobService, JobStore
 from tasks_support_system_ai.storage import ObjectStore, object_store_from_settings
 
 if TYPE_CHECKING:
+    from tasks_support_system_ai.auth import AuthService
     from tasks_support_system_ai.datasets.active import ActiveData
     from tasks_support_system_ai.datasets.store import DatasetStore
     from tasks_support_system_ai.forecasting.runs import ForecastRuns
@@ -89,6 +90,12 @@ class AppContext:
 
         return TrainingTexts(self.settings.demo_dir / "ticket_texts.parquet", self.datasets)
 
+    @cached_property
+    def auth(self) -> AuthService:
+        from tasks_support_system_ai.auth import AuthService, AuthStore
+
+        return AuthService(self.settings, AuthStore(self.engine))
+
     def build_services(self) -> AppContext:
         """Build every service now: a threaded server must not race to build one twice."""
         for name in (
@@ -99,6 +106,7 @@ class AppContext:
             "registry",
             "nlp",
             "topics",
+            "auth",
         ):
             getattr(self, name)
         return self

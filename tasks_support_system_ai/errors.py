@@ -58,3 +58,23 @@ class JobFailedError(SupportAIError):
     """A job the caller waited for failed; ``code`` is the job's own error code."""
 
     code = "job_failed"
+class AuthenticationError(SupportAIError):
+    """No credential, or one that is unknown, expired, revoked or belongs to a disabled user."""
+
+    code = "unauthenticated"
+
+
+class PermissionDeniedError(SupportAIError):
+    """The credential is valid but its scope does not allow this operation."""
+
+    code = "forbidden"
+
+
+class RateLimitedError(SupportAIError):
+    """Too many requests for one key (or address) in the current window."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message, retry_after_s=retry_after_s)
+        self.retry_after_s = retry_after_s

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_keys import local_admin_key
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -25,6 +27,27 @@ def service_unavailable(what: str, error: Exception) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(message + " (REQUIRE_SERVICES=1)")
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_clients_send_admin_key() -> Iterator[None]:
+    """Every ``TestClient`` of the app sends an admin key once started, as an operator's local
+    tools do (the key ``serve`` writes to the data folder), so tests of writes need no key
+    handling. Session-wide, so module-scoped clients get it too; ``AnonymousTestClient``
+    sends none."""
+    start = TestClient.__enter__
+
+    def start_with_key(client: TestClient) -> TestClient:
+        started = start(client)
+        context = getattr(getattr(client.app, "state", None), "context", None)
+        wanted = getattr(client, "sends_admin_key", True)
+        if wanted and context is not None and "x-api-key" not in client.headers:
+            client.headers["X-API-Key"] = local_admin_key(context)
+        return started
+
+    TestClient.__enter__ = start_with_key  # type: ignore[method-assign]
+    yield
+    TestClient.__enter__ = start  # type: ignore[method-assign]
 
 
 @pytest.fixture

@@ -12,9 +12,12 @@ from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai import __version__
 from tasks_support_system_ai.api.docs import install_docs
+from tasks_support_system_ai.api.auth import install_auth
 from tasks_support_system_ai.api.errors import install_error_handlers
 from tasks_support_system_ai.api.fast_predict import FastPredictMiddleware, PredictorLookup
 from tasks_support_system_ai.api.routes import (
+    admin,
+    auth,
     datasets,
     forecasts,
     health,
@@ -23,6 +26,7 @@ from tasks_support_system_ai.api.routes import (
     nlp,
     queues,
 )
+from tasks_support_system_ai.auth import AuthService
 from tasks_support_system_ai.config import Settings, get_settings
 from tasks_support_system_ai.context import AppContext, build_context
 from tasks_support_system_ai.memory import keep_large_blocks_returnable
@@ -65,7 +69,12 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         loaded: AppContext | None = getattr(app.state, "context", None)
         return loaded.nlp.loaded_predictor if loaded else None
 
+    def auth_service() -> AuthService | None:
+        loaded: AppContext | None = getattr(app.state, "context", None)
+        return loaded.auth if loaded else None
+
     app.add_middleware(FastPredictMiddleware, lookup=predictor_lookup)
+    install_auth(app, context.settings if context else settings or get_settings(), auth_service)
     app.include_router(health.router)
     for router in (queues.router, datasets.router, forecasts.router):
         app.include_router(router)
@@ -75,4 +84,6 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(nlp.router)
     app.include_router(nlp.legacy_router)  # before the alias below: original answer shapes
     app.include_router(nlp.router, prefix="/nlp", include_in_schema=False)
+    app.include_router(auth.router)
+    app.include_router(admin.router)
     return app

@@ -15,12 +15,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tasks_support_system_ai.errors import (
+    AuthenticationError,
     ConflictError,
     DataNotReadyError,
     InvalidInputError,
     JobFailedError,
     NotFoundError,
     PayloadTooLargeError,
+    PermissionDeniedError,
+    RateLimitedError,
     SupportAIError,
 )
 
@@ -33,6 +36,9 @@ _STATUS: list[tuple[type[SupportAIError], int]] = [
     (InvalidInputError, 422),
     (JobFailedError, 422),
     (DataNotReadyError, 503),
+    (AuthenticationError, 401),
+    (PermissionDeniedError, 403),
+    (RateLimitedError, 429),
 ]
 
 
@@ -47,9 +53,19 @@ def status_for(exc: SupportAIError) -> int:
     return next((status for cls, status in _STATUS if isinstance(exc, cls)), 400)
 
 
+def headers_for(exc: SupportAIError) -> dict[str, str]:
+    """Headers an error's status calls for (RFC 9110: 401 names the scheme, 429 says when)."""
+    if isinstance(exc, AuthenticationError):
+        return {"WWW-Authenticate": 'Bearer realm="support-ai"'}
+    if isinstance(exc, RateLimitedError):
+        return {"Retry-After": str(exc.retry_after_s)}
+    return {}
+
+
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SupportAIError)
-    return JSONResponse(error_body(exc.code, exc.message, exc.details), status_for(exc))
+    body = error_body(exc.code, exc.message, exc.details)
+    return JSONResponse(body, status_for(exc), headers=headers_for(exc))
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -60,12 +76,15 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+SECRET_FIELDS = frozenset({"password", "api_key"})
+
+
 def _describe(err: Any) -> str:
     """``field: problem (got value)``; the field is the body's path, ``query.x`` for a query
     parameter, or ``body`` when the request body itself is missing or not an object."""
     loc = [str(part) for part in err.get("loc", ())]
     where = ".".join(loc[1:] if loc[:1] == ["body"] and len(loc) > 1 else loc) or "request"
-    found = err.get("input")
+    found = None if SECRET_FIELDS & set(loc) else err.get("input")  # never echo secrets
     shown = f" (got {found!r})" if found is not None and not isinstance(found, dict) else ""
     return f"{where}: {err.get('msg', 'invalid value')}{shown}"
 

@@ -6,17 +6,23 @@ import logging
 import signal
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
-from tasks_support_system_ai.cli import data, forecast, sync
+from tasks_support_system_ai.cli import access, data, forecast, sync
 from tasks_support_system_ai.config import get_settings
+
+if TYPE_CHECKING:
+    from tasks_support_system_ai.auth import AuthService
 
 WORKER_STOP_S = 10
 app = typer.Typer(help="Support AI: queue-load analytics and forecasting.", no_args_is_help=True)
 app.add_typer(data.app, name="data")
 app.add_typer(forecast.app, name="forecast")
 app.add_typer(sync.app, name="minio-sync")
+app.add_typer(access.users_app, name="users")
+app.add_typer(access.keys_app, name="keys")
 
 
 @app.callback()
@@ -54,6 +60,7 @@ def serve(
         )
         if context.nlp.ensure_default_model():  # trained by the worker started below
             logging.getLogger(__name__).info("Training the default classifier (a job)")
+    announce_local_admin_key(context.auth)
     context.close()
     job_worker = _start_worker_process() if with_worker else None
     # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through Python (not the
@@ -72,6 +79,20 @@ def serve(
     finally:
         if job_worker is not None:
             _stop(job_worker)
+
+
+def announce_local_admin_key(auth: AuthService) -> None:
+    """On first start, create the admin key, print it once and keep it in the 0600 file."""
+    if not auth.settings.auth_enabled:
+        return
+    key = auth.ensure_local_admin_key()
+    if key is not None:
+        path = auth.settings.local_key_file
+        typer.echo(
+            f"Admin API key (shown once; also saved, owner-only, to {path}):\n  {key}\n"
+            f'Send it as the X-API-Key header: export SUPPORT_AI_API_KEY="$(cat {path})"',
+            err=True,
+        )
 
 
 def _start_worker_process() -> subprocess.Popen[bytes]:

@@ -42,6 +42,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Cli
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
+        key_file = data_dir / "admin_api_key"
+        assert key_file.stat().st_mode & 0o777 == 0o600
+        client.headers["X-API-Key"] = key_file.read_text().strip()
         yield client, data_dir
     finally:
         client.close()
