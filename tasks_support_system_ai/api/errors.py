@@ -15,17 +15,22 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tasks_support_system_ai.errors import (
+    BusyError,
     ConflictError,
     DataNotReadyError,
     InvalidInputError,
     NotFoundError,
     PayloadTooLargeError,
+    SourceUnavailableError,
     SupportAIError,
+    shown,
 )
 
 log = logging.getLogger(__name__)
 
 _STATUS: list[tuple[type[SupportAIError], int]] = [
+    (BusyError, 429),
+    (SourceUnavailableError, 502),
     (NotFoundError, 404),
     (ConflictError, 409),
     (PayloadTooLargeError, 413),
@@ -34,11 +39,28 @@ _STATUS: list[tuple[type[SupportAIError], int]] = [
 ]
 
 
+#: Caps on what an error repeats, whatever a domain error was given.
+MAX_MESSAGE_CHARS = 2000
+MAX_DETAIL_CHARS = 200
+
+
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    if len(message) > MAX_MESSAGE_CHARS:
+        message = message[:MAX_MESSAGE_CHARS] + "…"
     body: dict[str, Any] = {"status": "error", "code": code, "message": message}
     if details:
-        body["details"] = details
+        body["details"] = {name: _short(value) for name, value in details.items()}
     return body
+
+
+def _short(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_DETAIL_CHARS:
+        return value[:MAX_DETAIL_CHARS] + "…"
+    if isinstance(value, list) and len(value) > MAX_DETAIL_CHARS:
+        return [_short(v) for v in value[:MAX_DETAIL_CHARS]]
+    if isinstance(value, list):
+        return [_short(v) for v in value]
+    return value
 
 
 def status_for(exc: SupportAIError) -> int:
@@ -47,7 +69,9 @@ def status_for(exc: SupportAIError) -> int:
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SupportAIError)
-    return JSONResponse(error_body(exc.code, exc.message, exc.details), status_for(exc))
+    status = status_for(exc)
+    headers = {"Retry-After": str(exc.details.get("retry_after_s", 1))} if status == 429 else None
+    return JSONResponse(error_body(exc.code, exc.message, exc.details), status, headers=headers)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -61,8 +85,8 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 def _describe(err: Any) -> str:
     where = ".".join(str(part) for part in err.get("loc", ()) if part != "body")
     found = err.get("input")
-    shown = f" (got {found!r})" if found is not None and not isinstance(found, dict) else ""
-    return f"{where}: {err.get('msg', 'invalid value')}{shown}"
+    got = f" (got {shown(found)})" if found is not None and not isinstance(found, dict) else ""
+    return f"{where}: {err.get('msg', 'invalid value')}{got}"
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from tasks_support_system_ai.db.models import Job, JobPart, utcnow
-from tasks_support_system_ai.errors import NotFoundError
+from tasks_support_system_ai.errors import NotFoundError, shown
 
 Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 STATUSES: Final[tuple[Status, ...]] = ("queued", "running", "succeeded", "failed", "cancelled")
@@ -84,7 +84,7 @@ class JobStore:
         with Session(self.engine) as session:
             row = session.get(Job, job_id)
             if row is None:
-                raise NotFoundError(f"Job {job_id!r} not found", code="job_not_found")
+                raise NotFoundError(f"Job {shown(job_id)} not found", code="job_not_found")
             return JobRecord.from_row(row)
 
     def records(
@@ -213,7 +213,7 @@ class JobStore:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             row = session.get(Job, job_id, with_for_update=True)
             if row is None:
-                raise NotFoundError(f"Job {job_id!r} not found", code="job_not_found")
+                raise NotFoundError(f"Job {shown(job_id)} not found", code="job_not_found")
             change(row)
             row.updated_at = utcnow()
         return JobRecord.from_row(row)

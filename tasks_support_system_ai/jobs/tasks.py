@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tasks_support_system_ai.errors import SupportAIError
+from tasks_support_system_ai.errors import SupportAIError, public_message
 from tasks_support_system_ai.jobs.progress import JobCancelled, JobProgress, PartsPending
 from tasks_support_system_ai.jobs.runtime import worker_context
 from tasks_support_system_ai.jobs.store import JobStore
@@ -109,7 +109,7 @@ def guarded(
         store.fail(job_id, error.code, error.message)
     except Exception as error:
         log.exception("Job %s failed in %s", job_id, stage)
-        store.fail(job_id, "internal_error", f"{stage} failed: {type(error).__name__}: {error}")
+        store.fail(job_id, "internal_error", f"{stage} failed: {public_message(error)}")
     else:
         if completes_job:
             store.finish_stage(job_id, stage)

@@ -16,13 +16,19 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tasks_support_system_ai.db.models import RegisteredModel, utcnow
-from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
+from tasks_support_system_ai.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+)
 from tasks_support_system_ai.registry.artifacts import dump_artifact, load_artifact
 from tasks_support_system_ai.storage import ObjectStore
 
 Status = Literal["training", "ready", "failed"]
 Stage = Literal["none", "staging", "production"]
 STAGES: tuple[Stage, ...] = ("none", "staging", "production")
+#: Ids are ``model_`` + 12 hex digits; anything much longer is not one (and never a file name).
+MAX_ID_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -125,11 +131,18 @@ class ModelRegistry:
                     row.stage = "staging"
         return self._update(model_id, stage=stage)
 
-    def get(self, model_id: str) -> ModelRecord:
+    def get(self, model_id: str, kind: str | None = None) -> ModelRecord:
+        """The model ``model_id``; with ``kind``, a model of another kind is not found either
+        (a forecaster's id sent to a classifier route is a 404, not a crash)."""
+        if len(model_id) > MAX_ID_CHARS:
+            raise NotFoundError("Model not found", code="model_not_found")
         with Session(self.engine) as session:
             row = session.get(RegisteredModel, model_id)
-            if row is None:
-                raise NotFoundError("Model not found", code="model_not_found", model_id=model_id)
+            if row is None or (kind is not None and row.kind != kind):
+                # The original service's exact message; details say which id and kind.
+                raise NotFoundError(
+                    "Model not found", code="model_not_found", model_id=model_id, kind=kind
+                )
             return ModelRecord.from_row(row)
 
     def records(self, kind: str | None = None) -> list[ModelRecord]:
@@ -149,8 +162,8 @@ class ModelRegistry:
             ).first()
             return ModelRecord.from_row(row) if row else None
 
-    def load(self, model_id: str) -> Any:
-        record = self.get(model_id)
+    def load(self, model_id: str, kind: str | None = None) -> Any:
+        record = self.get(model_id, kind)
         if record.status != "ready" or record.artifact_key is None:
             raise ConflictError(
                 f"Model {model_id} is {record.status} and has no artifact yet",

@@ -77,9 +77,6 @@ def _forecast_out(
 async def forecast(context: ContextDep, data: DataDep, request: ForecastRequest) -> ModelResponse:
     """Forecast a queue's load; the fitted model is cached, so repeated calls only predict."""
     cutoff = cutoff_for_start(request.forecast_start_date, request.granularity)
-    key = context.forecasts.key(
-        data, request.queue_id, request.model or DEFAULT_MODEL, request.granularity, cutoff
-    )
     call = partial(
         context.forecasts.forecast,
         data,
@@ -90,8 +87,8 @@ async def forecast(context: ContextDep, data: DataDep, request: ForecastRequest)
         cutoff=cutoff,
         levels=request.levels,
     )
-    # Predicting from a cached model is fast; fitting goes to a worker thread.
-    result = call() if context.forecasts.models.get(key) else await run_in_threadpool(call)
+    # Even predicting from a cached model is CPU work: never on the event loop.
+    result = await run_in_threadpool(call)
     body = _result(result, request.include_confidence_intervals)
     return ModelResponse(body, exclude_none=True)
 

@@ -100,7 +100,12 @@ async def predict_nlp_csv(
     await run_in_threadpool(context.nlp.load, id)  # unknown/not-ready model → 4xx now
     await run_in_threadpool(check_csv, file.file, text_column)
     return StreamingResponse(
-        score_csv(file.file, text_column, lambda texts: context.nlp.predict_column(id, texts)),
+        score_csv(
+            file.file,
+            text_column,
+            lambda texts: context.nlp.predict_column(id, texts),
+            formula_guard=context.settings.csv_formula_guard,
+        ),
         media_type="text/csv",
         headers={"Content-Disposition": "attachment; filename=predictions.csv"},
     )
