@@ -181,7 +181,8 @@ def test_named_sql_source_labels_and_never_shows_its_url(client: TestClient) -> 
     response = client.post("/api/labeling/create_task", json=sql_task("tickets"))
     assert response.status_code == 202, response.text
     listed = client.get("/api/jobs").text + client.get("/api/labeling/task_list").text
-    assert "tickets.db" not in listed and "sqlite" not in listed
+    assert "tickets.db" not in listed
+    assert "sqlite" not in listed
     assert '"connection":"tickets"' in listed.replace(" ", "")
 
 
@@ -359,7 +360,8 @@ def test_failed_job_error_carries_no_traceback(client: TestClient, context: AppC
     finished = context.jobs.wait(record.id, 30)
     assert finished.status == "failed"
     message = finished.error_message or ""
-    assert "Traceback" not in message and "/" not in message, message
+    assert "Traceback" not in message, message
+    assert "/" not in message, message
 
 
 # 9. CSV formula injection --------------------------------------------------------------------
