@@ -25,6 +25,7 @@ from tasks_support_system_ai.api.routes import (
 )
 from tasks_support_system_ai.config import Settings, get_settings
 from tasks_support_system_ai.context import AppContext, build_context
+from tasks_support_system_ai.jobs.liveness import Reaper
 from tasks_support_system_ai.memory import keep_large_blocks_returnable
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,10 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         app.state.context = (context or build_context(settings or get_settings())).build_services()
         await run_in_threadpool(app.state.context.active.refresh)
         threading.Thread(target=app.state.context.nlp.preload_production, daemon=True).start()
+        reaper = Reaper(app.state.context).start()  # jobs whose worker died: retried or failed
         log.info("Support AI ready (data loaded: %s)", app.state.context.active.is_ready)
         yield
+        reaper.stop()
         if owned:
             app.state.context.close()
 

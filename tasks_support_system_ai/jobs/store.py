@@ -151,6 +151,56 @@ class JobStore:
         with Session(self.engine) as session:
             return bool(session.scalar(select(Job.cancel_requested).where(Job.id == job_id)))
 
+    # liveness: heartbeats of running jobs, and jobs whose worker died ---------------------
+
+    def heartbeat(self, job_id: str, part: int | None = None) -> None:
+        """A running job's worker is alive (``updated_at`` is the heartbeat)."""
+        now = utcnow()
+        with Session(self.engine) as session, session.begin():
+            session.execute(
+                update(Job).where(Job.id == job_id, Job.status == "running").values(updated_at=now)
+            )
+            if part is not None:
+                session.execute(
+                    update(JobPart)
+                    .where(JobPart.job_id == job_id, JobPart.part == part)
+                    .values(updated_at=now)
+                )
+
+    def silent_since(self, cutoff: datetime) -> list[JobRecord]:
+        """Running jobs with no heartbeat since ``cutoff``: their worker has died."""
+        query = select(Job).where(Job.status == "running", Job.updated_at < cutoff)
+        with Session(self.engine) as session:
+            return [JobRecord.from_row(row) for row in session.scalars(query)]
+
+    def requeue(self, job_id: str) -> JobRecord:
+        """Back to "queued" for another try (only if still running)."""
+
+        def change(row: Job) -> None:
+            if row.status != "running":
+                return
+            row.status = "queued"
+            row.stages = {
+                name: stage if stage["status"] == "succeeded" else {**stage, "status": "queued"}
+                for name, stage in row.stages.items()
+            }
+
+        return self._change(job_id, change)
+
+    def stalled_queue(self, cutoff: datetime) -> bool:
+        """Jobs wait since before ``cutoff`` and no job has shown life since: no worker takes
+        jobs (none runs, or its pool is wedged)."""
+        with Session(self.engine) as session:
+            waiting = session.scalar(
+                select(Job.id).where(Job.status == "queued", Job.created_at < cutoff).limit(1)
+            )
+            if waiting is None:
+                return False
+            alive = session.scalar(
+                select(Job.id).where(Job.status != "queued", Job.updated_at >= cutoff).limit(1)
+            )
+            return alive is None
+
     # parts of a split job -----------------------------------------------------------------
 
     def add_parts(self, job_id: str, count: int) -> None:

@@ -33,9 +33,7 @@ StartDate = Annotated[
     ),
 ]
 QueueId = Annotated[int, Field(ge=0, le=2**62, description="queue id; 0 is the virtual root")]
-Horizon = Annotated[
-    int, Field(le=100_000, description="periods at the granularity, 1 to 300 days")
-]
+Horizon = Annotated[int, Field(le=100_000, description="periods at the granularity, 1 to 300 days")]
 Windows = Annotated[int, Field(ge=1, le=20, description="rolling-origin windows")]
 ModelNames = Annotated[
     list[Annotated[str, Field(max_length=50)]], Field(min_length=1, max_length=10)
