@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from tasks_support_system_ai import __version__
 from tasks_support_system_ai.api.errors import install_error_handlers
 from tasks_support_system_ai.api.fast_predict import FastPredictMiddleware, PredictorLookup
-from tasks_support_system_ai.api.limits import RequestLimitsMiddleware, request_limits
+from tasks_support_system_ai.api.limits import BusySlots, RequestLimitsMiddleware, request_limits
 from tasks_support_system_ai.api.routes import (
     datasets,
     forecasts,
@@ -63,7 +63,9 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         return loaded.nlp.loaded_predictor if loaded else None
 
     app.add_middleware(FastPredictMiddleware, lookup=predictor_lookup)
-    app.add_middleware(RequestLimitsMiddleware, limits=request_limits(settings, context))
+    limits = request_limits(settings, context)
+    app.state.busy_slots = BusySlots(limits.busy_requests)
+    app.add_middleware(RequestLimitsMiddleware, limits=limits)
     app.include_router(health.router)
     for router in (queues.router, datasets.router, forecasts.router):
         app.include_router(router)

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+from fastapi import Depends, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tasks_support_system_ai.api.errors import error_body
 from tasks_support_system_ai.config import Settings, get_settings
 from tasks_support_system_ai.context import AppContext
-from tasks_support_system_ai.errors import InvalidInputError, PayloadTooLargeError
+from tasks_support_system_ai.errors import BusyError, InvalidInputError, PayloadTooLargeError
 
 #: Room for multipart boundaries and form fields next to the file itself.
 MULTIPART_OVERHEAD: Final = 1 << 20
+RETRY_AFTER_S: Final = 5
 _STRING: Final = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 
 
@@ -31,6 +35,7 @@ class Limits:
     json_bytes: int
     json_depth: int
     upload_bytes: int
+    busy_requests: int = 2
 
 
 def request_limits(settings: Settings | None, context: AppContext | None) -> Limits:
@@ -40,6 +45,7 @@ def request_limits(settings: Settings | None, context: AppContext | None) -> Lim
         json_bytes=resolved.max_json_bytes,
         json_depth=resolved.max_json_depth,
         upload_bytes=resolved.max_upload_bytes,
+        busy_requests=resolved.max_busy_requests,
     )
 
 
@@ -181,3 +187,37 @@ async def _refuse(
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
+
+
+class BusySlots:
+    """A cap on expensive synchronous requests running at once (whole-tree forecasts,
+    comparisons, backtests, labeling submissions): one more is told 429 ``busy`` at once
+    rather than piling up in the thread pool behind the others."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._free = threading.BoundedSemaphore(size)
+
+    def acquire(self) -> None:
+        if not self._free.acquire(blocking=False):
+            raise BusyError(
+                f"{self.size} expensive requests are already running; retry shortly "
+                "or use the job routes (/api/jobs/...)",
+                retry_after_s=RETRY_AFTER_S,
+            )
+
+    def release(self) -> None:
+        self._free.release()
+
+
+async def expensive(request: Request) -> AsyncIterator[None]:
+    """Route dependency: hold one of the app's ``BusySlots`` while the request runs."""
+    slots: BusySlots = request.app.state.busy_slots
+    slots.acquire()
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+Expensive = Depends(expensive)

@@ -88,10 +88,17 @@ class JobStore:
             return JobRecord.from_row(row)
 
     def records(
-        self, *, kind: str | None = None, status: str | None = None, limit: int = 50
+        self,
+        *,
+        kind: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
     ) -> list[JobRecord]:
         """Newest first."""
-        query = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)
+        query = (
+            select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit).offset(offset)
+        )
         if kind:
             query = query.where(Job.kind == kind)
         if status:

@@ -102,7 +102,11 @@ class ModelRegistry:
         """Store the trained artifact and mark the version ready."""
         key = f"models/{model_id}.skops"
         self.objects.put_bytes(key, dump_artifact(model))
-        return self._update(model_id, status="ready", metrics=metrics, artifact_key=key)
+        try:
+            return self._update(model_id, status="ready", metrics=metrics, artifact_key=key)
+        except NotFoundError:
+            self._delete_files(model_id)  # removed while it trained: leave nothing behind
+            raise
 
     def update_metrics(self, model_id: str, metrics: dict[str, Any]) -> ModelRecord:
         """Replace a model's metrics/annotations (e.g. user-given cluster names)."""
@@ -182,9 +186,12 @@ class ModelRegistry:
             row = session.get(RegisteredModel, model_id)
             if row is not None:
                 session.delete(row)
+        self._delete_files(model_id)
+        return record
+
+    def _delete_files(self, model_id: str) -> None:
         for key in self.objects.list(f"models/{model_id}."):  # the artifact and derived ones
             self.objects.delete(key)
-        return record
 
     def derived_key(self, model_id: str, name: str) -> str:
         """Where a file derived from a model's artifact lives (removed with the model)."""

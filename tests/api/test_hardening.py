@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,6 +26,7 @@ from tasks_support_system_ai.api.limits import Limits, RequestLimitsMiddleware, 
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import AppContext, build_context
 from tasks_support_system_ai.datasets.parsing import DatasetKind
+from tasks_support_system_ai.datasets.store import ParseLimits
 
 FORMULA_LABEL = "=HYPERLINK(evil)"
 TWO_TOPICS = {
@@ -388,3 +390,77 @@ def test_counts_beyond_what_sums_hold_are_refused(client: TestClient) -> None:
     rows = "".join(f"1,2018-{1 + d // 28:02d}-{1 + d % 28:02d},{2**53}\n" for d in range(60))
     response = upload(client, "tickets", ("queueId,date,new_tickets\n" + rows).encode())
     assert_error(response, 422, "count_too_large")
+
+
+# 12. Smaller: a model removed while it trains; OpenAPI; sample_data -----------------------------
+
+
+def test_removing_a_model_while_it_trains_leaves_no_files(
+    client: TestClient, context: AppContext
+) -> None:
+    model_id = client.post("/api/fit_nlp", json={"model": "logistic"}).json()
+    job = context.jobs.store.records(kind="nlp_fit", limit=1)[0]
+    deadline = time.monotonic() + 30
+    while context.jobs.store.get(job.id).status == "queued" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert client.delete(f"/api/remove_nlp/{model_id}").status_code == 200
+    assert context.jobs.wait(job.id, 60).finished
+    assert context.objects.list(f"models/{model_id}.") == []
+
+
+def test_every_error_status_is_documented_and_sample_data_schema_is_valid(
+    client: TestClient,
+) -> None:
+    schema = client.get("/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if path.startswith("/api"):
+                assert {"404", "409", "413", "422", "429"} <= set(operation["responses"]), (
+                    method,
+                    path,
+                )
+    sample = client.get("/api/sample_data", params={"df_type": "tickets", "rows": 2})
+    assert sample.status_code == 200
+    assert len(sample.json()["shape"]) == 2
+
+
+# Part 2: limits ------------------------------------------------------------------------------
+
+
+def test_expensive_routes_say_busy_instead_of_piling_up(client: TestClient) -> None:
+    slots = client.app.state.busy_slots  # type: ignore[attr-defined]
+    for _ in range(slots.size):
+        slots.acquire()
+    try:
+        response = client.post("/api/compare_models", json={"queue_id": 1, "models": ["naive"]})
+        assert_error(response, 429, "busy")
+        assert int(response.headers["retry-after"]) >= 1
+    finally:
+        for _ in range(slots.size):
+            slots.release()
+    ok = client.post("/api/compare_models", json={"queue_id": 1, "models": ["naive"]})
+    assert ok.status_code == 200
+
+
+def test_list_routes_page_with_limit_and_offset(client: TestClient) -> None:
+    everything = client.get("/api/datasets").json()
+    assert len(everything) >= 3
+    second = client.get("/api/datasets", params={"limit": 1, "offset": 1}).json()
+    assert [v["id"] for v in second] == [everything[1]["id"]]
+    jobs = client.get("/api/jobs", params={"limit": 2}).json()
+    next_page = client.get("/api/jobs", params={"limit": 1, "offset": 1}).json()
+    assert [j["id"] for j in next_page] == [jobs[1]["id"]]
+    for route in ("/api/get_models", "/api/forecast_models", "/api/forecast_all"):
+        assert client.get(route, params={"limit": 1}).status_code == 200
+        assert_error(client.get(route, params={"limit": 0}), 422)
+
+
+def test_stored_data_quota(
+    client: TestClient, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(context.datasets, "limits", ParseLimits(max_stored_bytes=1000))
+    before = client.get("/api/datasets").json()
+    content = HIERARCHY_CSV + b"78,,Quota queue\n"
+    response = upload(client, "hierarchy", content)
+    assert_error(response, 413, "quota_exceeded")
+    assert client.get("/api/datasets").json() == before

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.api.deps import ContextDep, DataDep
+from tasks_support_system_ai.api.limits import Expensive
 from tasks_support_system_ai.api.responses import ModelResponse
-from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, BaseResponse
+from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, BaseResponse, Page
 from tasks_support_system_ai.api.schemas.forecasts import (
     BacktestRequest,
     CompareRequest,
@@ -93,7 +94,7 @@ async def forecast(context: ContextDep, data: DataDep, request: ForecastRequest)
     return ModelResponse(body, exclude_none=True)
 
 
-@router.post("/train_model", response_model=TrainResult)
+@router.post("/train_model", response_model=TrainResult, dependencies=[Expensive])
 def train_model(context: ContextDep, data: DataDep, request: TrainRequest) -> TrainResult:
     """Backtest a model on the last ``forecast_horizon`` periods and cache it fitted on all."""
     model = request.model or DEFAULT_MODEL
@@ -108,7 +109,7 @@ def train_model(context: ContextDep, data: DataDep, request: TrainRequest) -> Tr
     return TrainResult(queue_id=request.queue_id, **metrics)
 
 
-@router.post("/backtest")
+@router.post("/backtest", dependencies=[Expensive])
 def backtest(context: ContextDep, data: DataDep, request: BacktestRequest) -> dict[str, Any]:
     """Rolling-origin cross-validation of one model on one queue, per window and averaged."""
     return context.forecasts.backtest(
@@ -123,7 +124,7 @@ def backtest(context: ContextDep, data: DataDep, request: BacktestRequest) -> di
     )
 
 
-@router.post("/compare_models", response_model=CompareResult)
+@router.post("/compare_models", response_model=CompareResult, dependencies=[Expensive])
 def compare_models(context: ContextDep, data: DataDep, request: CompareRequest) -> CompareResult:
     """Every requested model's backtest metrics side by side; ``best`` by MASE."""
     results = context.forecasts.compare(
@@ -212,7 +213,7 @@ def run_spec_json(request: ForecastAllRequest) -> dict[str, Any]:
     return params
 
 
-@router.post("/forecast_all", response_model=ForecastRunOut)
+@router.post("/forecast_all", response_model=ForecastRunOut, dependencies=[Expensive])
 def forecast_all(context: ContextDep, data: DataDep, request: ForecastAllRequest) -> ForecastRunOut:
     """Forecast every queue and reconcile so each parent = own tickets + children (stored)."""
     info = context.forecast_runs.run(data, _run_spec(request))
@@ -220,9 +221,9 @@ def forecast_all(context: ContextDep, data: DataDep, request: ForecastAllRequest
 
 
 @router.get("/forecast_all", response_model=list[ForecastRunOut])
-def list_forecast_runs(context: ContextDep) -> list[ForecastRunOut]:
-    """Stored whole-tree runs."""
-    return [ForecastRunOut(**meta, created=False) for meta in context.forecast_runs.list()]
+def list_forecast_runs(context: ContextDep, page: Annotated[Page, Query()]) -> list[ForecastRunOut]:
+    """Stored whole-tree runs (``limit``/``offset`` pages through them)."""
+    return [ForecastRunOut(**m, created=False) for m in page.of(context.forecast_runs.list())]
 
 
 @router.get("/forecast_all/{run_id}/queues/{queue_id}", response_model=ForecastResult)
@@ -235,7 +236,7 @@ def forecast_run_queue(context: ContextDep, run_id: str, queue_id: int) -> Model
     return ModelResponse(body, exclude_none=True)
 
 
-@router.post("/reconciled_forecast", response_model=ForecastResult)
+@router.post("/reconciled_forecast", response_model=ForecastResult, dependencies=[Expensive])
 def reconciled_forecast(
     context: ContextDep, data: DataDep, request: ForecastAllRequest, queue_id: int
 ) -> ModelResponse:
@@ -260,8 +261,9 @@ def save_forecast_model(context: ContextDep, data: DataDep, request: SaveModelRe
 
 
 @router.get("/forecast_models", response_model=list[ModelOut])
-def list_forecast_models(context: ContextDep) -> list[ModelOut]:
-    return [ModelOut.from_record(r) for r in context.registry.records("forecaster")]
+def list_forecast_models(context: ContextDep, page: Annotated[Page, Query()]) -> list[ModelOut]:
+    """Saved forecasting models, newest first (``limit``/``offset`` pages through them)."""
+    return [ModelOut.from_record(r) for r in page.of(context.registry.records("forecaster"))]
 
 
 @router.post("/forecast_models/{model_id}/forecast", response_model=ForecastResult)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from tasks_support_system_ai.api.deps import ContextDep
-from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, BaseResponse
+from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, BaseResponse, Page
 from tasks_support_system_ai.api.schemas.nlp import (
     AssignResponse,
     BatchPredictResponse,
@@ -44,8 +44,9 @@ def statistics(context: ContextDep, model_id: str) -> dict[str, object]:
 
 
 @router.get("/get_models", response_model=list[ModelOut])
-def get_models(context: ContextDep) -> list[ModelOut]:
-    return [ModelOut.from_record(r) for r in context.registry.records("nlp_classifier")]
+def get_models(context: ContextDep, page: Annotated[Page, Query()]) -> list[ModelOut]:
+    """Classifier versions, newest first (``limit``/``offset`` pages through them)."""
+    return [ModelOut.from_record(r) for r in page.of(context.registry.records("nlp_classifier"))]
 
 
 @router.delete("/remove_nlp/{model_id}", response_model=BaseResponse)
