@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai.api.deps import ContextDep
@@ -133,7 +133,9 @@ def list_datasets(
 
 
 @router.post("/datasets/{version_id}/activate", response_model=DatasetVersionOut)
-def activate_dataset(context: ContextDep, version_id: int) -> DatasetVersionOut:
+def activate_dataset(
+    context: ContextDep, version_id: Annotated[int, Path(ge=1, le=2**62)]
+) -> DatasetVersionOut:
     """Make an earlier (or any) stored version the active one of its kind."""
     version = context.datasets.activate(version_id)
     context.active.refresh()

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai.analytics import Granularity
@@ -38,6 +38,8 @@ from tasks_support_system_ai.forecasting.history import check_horizon, cutoff_fo
 from tasks_support_system_ai.forecasting.runs import RunSpec
 from tasks_support_system_ai.forecasting.service import DEFAULT_MODEL, QueueForecast
 from tasks_support_system_ai.forecasting.staffing import StaffingParams, plan_staffing
+
+QueueIdPath = Annotated[int, Path(ge=0, le=2**62, description="queue id; 0 is the root")]
 
 router = APIRouter(prefix="/api", tags=["forecasting"], responses=ERROR_RESPONSES)
 
@@ -146,7 +148,7 @@ def compare_models(context: ContextDep, data: DataDep, request: CompareRequest) 
 
 
 @router.delete("/clear_models/{queue_id}", response_model=BaseResponse)
-async def clear_models(context: ContextDep, queue_id: int) -> BaseResponse:
+async def clear_models(context: ContextDep, queue_id: QueueIdPath) -> BaseResponse:
     removed = context.forecasts.clear(queue_id)
     return BaseResponse(
         status="success", message=f"{removed} fitted models of queue {queue_id} removed"
@@ -227,7 +229,9 @@ def list_forecast_runs(context: ContextDep, page: Annotated[Page, Query()]) -> l
 
 
 @router.get("/forecast_all/{run_id}/queues/{queue_id}", response_model=ForecastResult)
-def forecast_run_queue(context: ContextDep, run_id: str, queue_id: int) -> ModelResponse:
+def forecast_run_queue(
+    context: ContextDep, run_id: Annotated[str, Path(max_length=100)], queue_id: QueueIdPath
+) -> ModelResponse:
     """One queue's reconciled forecast from a stored run, with intervals."""
     run = context.forecast_runs.get(run_id)
     body = _forecast_out(
@@ -238,7 +242,10 @@ def forecast_run_queue(context: ContextDep, run_id: str, queue_id: int) -> Model
 
 @router.post("/reconciled_forecast", response_model=ForecastResult, dependencies=[Expensive])
 def reconciled_forecast(
-    context: ContextDep, data: DataDep, request: ForecastAllRequest, queue_id: int
+    context: ContextDep,
+    data: DataDep,
+    request: ForecastAllRequest,
+    queue_id: Annotated[int, Query(ge=0, le=2**62)],
 ) -> ModelResponse:
     """A queue's tree-coherent forecast: reuses the stored run for these parameters."""
     info = context.forecast_runs.run(data, _run_spec(request))

@@ -45,7 +45,7 @@ def sample_result(
     context: ContextDep,
     job_id: str,
     n: Annotated[int, Query(ge=1, le=10_000)] = 10,
-    seed: int = 0,
+    seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
 ) -> list[dict[str, Any]]:
     """``n`` random rows of the published labels (id, created_at, label)."""
     return labeling.sample_rows(context, job_id, n, seed)
