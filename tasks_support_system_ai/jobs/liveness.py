@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from tasks_support_system_ai.db.models import utcnow
@@ -77,7 +77,24 @@ def reap_lost_jobs(context: AppContext) -> list[str]:
             log.warning("Job %s lost its worker; failed", record.id)
             _fail(context, record)
         reaped.append(record.id)
+    if settings.broker_url is None:
+        reaped += _resend_waiting(context, cutoff)
     return reaped
+
+
+def _resend_waiting(context: AppContext, cutoff: datetime) -> list[str]:
+    """Folder broker: a message a worker took and then lost (its pool died before running it)
+    is gone for good, so a single-stage job queued for longer than ``job_lost_after_s`` gets
+    its message again (at most once per ``job_lost_after_s``). A duplicate is harmless: the
+    first delivery claims the job in a locked transaction and every other one skips it."""
+    store = context.jobs.store
+    resent = []
+    for record in store.waiting_since(cutoff):
+        if record.kind != "labeling" and store.mark_resent(record.id, cutoff):
+            log.warning("Job %s waited since %s; its message is sent again", record.id, cutoff)
+            context.jobs.resend(record.id)
+            resent.append(record.id)
+    return resent
 
 
 def _fail(context: AppContext, record: JobRecord) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
 from sqlalchemy import Engine, select, update
@@ -106,17 +106,34 @@ class JobStore:
         with Session(self.engine) as session:
             return [JobRecord.from_row(row) for row in session.scalars(query)]
 
-    def start_stage(self, job_id: str, stage: str) -> JobRecord:
-        """Mark the job and ``stage`` running (again, after a redelivery: attempts counts)."""
+    def start_stage(
+        self, job_id: str, stage: str, *, unless_alive_s: float | None = None
+    ) -> JobRecord | None:
+        """Mark the job and ``stage`` running (again, after a redelivery: attempts counts).
+
+        With ``unless_alive_s``, in the same locked transaction: ``None`` (nothing changed)
+        when the job is finished or running with a heartbeat younger than that, so two
+        deliveries of one message never run the job twice."""
+        claimed = True
 
         def change(row: Job) -> None:
+            nonlocal claimed
             now = utcnow()
+            if unless_alive_s is not None:
+                beat = (
+                    row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=UTC)
+                )
+                alive = row.status == "running" and (now - beat).total_seconds() < unless_alive_s
+                if alive or row.status in FINISHED:
+                    claimed = False
+                    return
             row.status = "running"
             row.started_at = row.started_at or now
             row.attempts += 1
             row.stages = {**row.stages, stage: {"status": "running", "started_at": now.isoformat()}}
 
-        return self._change(job_id, change)
+        record = self._change(job_id, change)
+        return record if claimed else None
 
     def finish_stage(self, job_id: str, stage: str, info: dict[str, Any] | None = None) -> None:
         def change(row: Job) -> None:
@@ -179,6 +196,28 @@ class JobStore:
         query = select(Job).where(Job.status == "running", Job.updated_at < cutoff)
         with Session(self.engine) as session:
             return [JobRecord.from_row(row) for row in session.scalars(query)]
+
+    def waiting_since(self, cutoff: datetime) -> list[JobRecord]:
+        """Queued jobs created before ``cutoff``."""
+        query = select(Job).where(Job.status == "queued", Job.created_at < cutoff)
+        with Session(self.engine) as session:
+            return [JobRecord.from_row(row) for row in session.scalars(query)]
+
+    def mark_resent(self, job_id: str, cutoff: datetime) -> bool:
+        """Record that a queued job's message is sent again now; False when it is no longer
+        queued or was already resent after ``cutoff``."""
+        marked = False
+
+        def change(row: Job) -> None:
+            nonlocal marked
+            stage = row.stages.get(row.kind, {})
+            last = stage.get("resent_at")
+            if row.status == "queued" and (last is None or datetime.fromisoformat(last) < cutoff):
+                row.stages = {**row.stages, row.kind: {**stage, "resent_at": utcnow().isoformat()}}
+                marked = True
+
+        self._change(job_id, change)
+        return marked
 
     def requeue(self, job_id: str) -> JobRecord:
         """Back to "queued" for another try (only if still running)."""

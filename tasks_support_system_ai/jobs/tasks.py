@@ -127,7 +127,10 @@ def guarded(
     if record.cancel_requested:
         store.cancelled(job_id)
         return
-    store.start_stage(job_id, stage)
+    unless_alive_s = liveness.lost_after_s if liveness.exclusive else None
+    if store.start_stage(job_id, stage, unless_alive_s=unless_alive_s) is None:
+        log.info("Job %s is running on a live worker or finished; skipping a delivery", job_id)
+        return
     try:
         with beating(store, job_id, liveness.heartbeat_s, liveness.part):
             result = work(JobProgress(store, job_id))

@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Final
 
 from tasks_support_system_ai.config import get_settings
@@ -22,6 +23,8 @@ from tasks_support_system_ai.config import get_settings
 log = logging.getLogger(__name__)
 PARENT_POLL_S: Final = 1.0
 COLD_SHUTDOWN_AFTER_S: Final = 20.0
+POOL_POLL_S: Final = 2.0
+POOL_GRACE_POLLS: Final = 3
 _MODULE = "tasks_support_system_ai.jobs.worker"  # ``__name__`` is "__main__" when run with -m
 
 
@@ -57,12 +60,48 @@ def watch_parent(parent_pid: int, poll_s: float = PARENT_POLL_S) -> threading.Th
     return thread
 
 
+def watch_pool(
+    poll_s: float = POOL_POLL_S, grace_polls: int = POOL_GRACE_POLLS
+) -> threading.Thread:
+    """Restart this worker (exec itself) when its prefork pool has lost every process and none
+    came back: Celery does not replace pool processes that were all killed at once, and the
+    worker would go on taking messages it never runs. Linux only (reads ``/proc``)."""
+    children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+
+    def count() -> int:
+        try:
+            return len(children.read_text().split())
+        except OSError:
+            return -1
+
+    from celery.signals import worker_shutting_down
+
+    stopping = threading.Event()
+    worker_shutting_down.connect(lambda **_: stopping.set(), weak=False)
+
+    def watch() -> None:
+        while count() == 0 and not stopping.is_set():  # the pool is still starting
+            time.sleep(poll_s)
+        empty = 0
+        while count() != -1 and not stopping.is_set():
+            empty = empty + 1 if count() == 0 else 0
+            if empty >= grace_polls and not stopping.is_set():
+                log.error("Every pool process of this worker died; restarting the worker")
+                os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+            time.sleep(poll_s)
+
+    thread = threading.Thread(target=watch, name="pool-watch", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_worker(concurrency: int | None = None, parent_pid: int | None = None) -> None:
     """Run jobs until stopped: migrate the database, then consume the job queue."""
     from tasks_support_system_ai.context import build_context
 
     if parent_pid is not None:
         watch_parent(parent_pid)
+    watch_pool()
     settings = get_settings()
     context = build_context(settings)  # migrates the database before any job runs
     processes = concurrency or settings.worker_concurrency

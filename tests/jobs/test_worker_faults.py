@@ -172,3 +172,40 @@ def test_ready_says_worker_stalled_when_jobs_wait_and_none_is_taken(context: App
         response = client.get("/ready")
     assert response.status_code == 503
     assert response.json()["code"] == "worker_stalled"
+
+
+def test_worker_whose_pool_processes_were_all_killed_takes_jobs_again(
+    context: AppContext,
+) -> None:
+    worker = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "2"],
+        env={
+            **os.environ,
+            "SUPPORT_AI_DATA_DIR": str(context.settings.data_dir),
+            "SUPPORT_AI_LOG_LEVEL": "WARNING",
+        },
+        start_new_session=True,
+    )
+    try:
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
+        wait_for(lambda: len(children.read_text().split()) == 2, 30)
+        time.sleep(4)  # the pool is up and idle
+        for pid in children.read_text().split():
+            os.kill(int(pid), signal.SIGKILL)
+        params = {
+            "queue_id": 1,
+            "model": "naive",
+            "granularity": "daily",
+            "horizon": 7,
+            "windows": 1,
+            "step": None,
+            "levels": [80],
+        }
+        job_id = context.jobs.submit("backtest", params).id  # taken by the wedged worker
+        deadline = time.monotonic() + 45
+        while not context.jobs.store.get(job_id).finished and time.monotonic() < deadline:
+            reap_lost_jobs(context)  # as the API does: lost messages are sent again
+            time.sleep(0.3)
+        assert context.jobs.store.get(job_id).status == "succeeded"
+    finally:
+        kill(worker)

@@ -229,9 +229,7 @@ def list_forecast_runs(context: ContextDep, page: Annotated[Page, Query()]) -> l
 
 
 @router.get("/forecast_all/{run_id}/queues/{queue_id}", response_model=ForecastResult)
-def forecast_run_queue(
-    context: ContextDep, run_id: Annotated[str, Path(max_length=100)], queue_id: QueueIdPath
-) -> ModelResponse:
+def forecast_run_queue(context: ContextDep, run_id: str, queue_id: QueueIdPath) -> ModelResponse:
     """One queue's reconciled forecast from a stored run, with intervals."""
     run = context.forecast_runs.get(run_id)
     body = _forecast_out(
