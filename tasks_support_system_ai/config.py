@@ -61,6 +61,36 @@ class Settings(BaseSettings):
         600, ge=1, description="Redis: an unacknowledged job is redelivered after this long"
     )
 
+    # --- hardening (hard): request, data and job limits; named SQL sources ---
+    max_json_bytes: int = Field(1 << 20, ge=1024, description="largest JSON request body")
+    max_json_depth: int = Field(32, ge=2, description="deepest nesting of a JSON request body")
+    max_cube_cells: int = Field(
+        30_000_000, ge=1000, description="queues × days the dense load matrix may hold"
+    )
+    max_csv_columns: int = Field(1000, ge=2, description="columns an uploaded CSV may have")
+    max_csv_line_bytes: int = Field(
+        1 << 20, ge=1024, description="longest line an uploaded CSV may have"
+    )
+    max_stored_mb: float | None = Field(
+        None, gt=0, description="quota on stored dataset versions and artifacts (none: no quota)"
+    )
+    max_busy_requests: int = Field(
+        2, ge=1, description="expensive synchronous requests at once; more get 429 busy"
+    )
+    csv_formula_guard: bool = Field(
+        True, description="prefix CSV output cells starting with = + - @ tab CR with a quote"
+    )
+    sql_sources: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description="labeling SQL sources: JSON {name: SQLAlchemy URL}; requests name one",
+    )
+    sql_connect_timeout_s: float = Field(5.0, gt=0, description="SQL source connect timeout")
+    job_heartbeat_s: float = Field(10.0, gt=0, description="running jobs beat this often")
+    job_lost_after_s: float = Field(
+        60.0, gt=0, description="a running job silent this long has lost its worker"
+    )
+    job_max_attempts: int = Field(2, ge=1, description="tries of a job whose worker died")
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

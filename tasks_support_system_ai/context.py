@@ -42,10 +42,13 @@ class AppContext:
 
     @cached_property
     def datasets(self) -> DatasetStore:
-        from tasks_support_system_ai.datasets.store import DatasetStore
+        from tasks_support_system_ai.datasets.store import DatasetStore, ParseLimits
 
         return DatasetStore(
-            self.engine, self.objects, max_upload_bytes=self.settings.max_upload_bytes
+            self.engine,
+            self.objects,
+            max_upload_bytes=self.settings.max_upload_bytes,
+            limits=ParseLimits.of(self.settings),
         )
 
     @cached_property

@@ -15,6 +15,7 @@ from tasks_support_system_ai.api.docs import install_docs
 from tasks_support_system_ai.api.auth import install_auth
 from tasks_support_system_ai.api.errors import install_error_handlers
 from tasks_support_system_ai.api.fast_predict import FastPredictMiddleware, PredictorLookup
+from tasks_support_system_ai.api.limits import BusySlots, RequestLimitsMiddleware, request_limits
 from tasks_support_system_ai.api.routes import (
     admin,
     auth,
@@ -29,6 +30,7 @@ from tasks_support_system_ai.api.routes import (
 from tasks_support_system_ai.auth import AuthService
 from tasks_support_system_ai.config import Settings, get_settings
 from tasks_support_system_ai.context import AppContext, build_context
+from tasks_support_system_ai.jobs.liveness import Reaper
 from tasks_support_system_ai.memory import keep_large_blocks_returnable
 
 log = logging.getLogger(__name__)
@@ -49,8 +51,10 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         app.state.context = (context or build_context(settings or get_settings())).build_services()
         await run_in_threadpool(app.state.context.active.refresh)
         threading.Thread(target=app.state.context.nlp.preload_production, daemon=True).start()
+        reaper = Reaper(app.state.context).start()  # jobs whose worker died: retried or failed
         log.info("Support AI ready (data loaded: %s)", app.state.context.active.is_ready)
         yield
+        reaper.stop()
         if owned:
             app.state.context.close()
 
@@ -75,6 +79,9 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
 
     app.add_middleware(FastPredictMiddleware, lookup=predictor_lookup)
     install_auth(app, context.settings if context else settings or get_settings(), auth_service)
+    limits = request_limits(settings, context)
+    app.state.busy_slots = BusySlots(limits.busy_requests)
+    app.add_middleware(RequestLimitsMiddleware, limits=limits)
     app.include_router(health.router)
     for router in (queues.router, datasets.router, forecasts.router):
         app.include_router(router)

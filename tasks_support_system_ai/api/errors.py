@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tasks_support_system_ai.errors import (
     AuthenticationError,
+    BusyError,
     ConflictError,
     DataNotReadyError,
     InvalidInputError,
@@ -24,12 +25,16 @@ from tasks_support_system_ai.errors import (
     PayloadTooLargeError,
     PermissionDeniedError,
     RateLimitedError,
+    SourceUnavailableError,
     SupportAIError,
+    shown,
 )
 
 log = logging.getLogger(__name__)
 
 _STATUS: list[tuple[type[SupportAIError], int]] = [
+    (BusyError, 429),
+    (SourceUnavailableError, 502),
     (NotFoundError, 404),
     (ConflictError, 409),
     (PayloadTooLargeError, 413),
@@ -42,11 +47,28 @@ _STATUS: list[tuple[type[SupportAIError], int]] = [
 ]
 
 
+#: Caps on what an error repeats, whatever a domain error was given.
+MAX_MESSAGE_CHARS = 2000
+MAX_DETAIL_CHARS = 200
+
+
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    if len(message) > MAX_MESSAGE_CHARS:
+        message = message[:MAX_MESSAGE_CHARS] + "…"
     body: dict[str, Any] = {"status": "error", "code": code, "message": message}
     if details:
-        body["details"] = details
+        body["details"] = {name: _short(value) for name, value in details.items()}
     return body
+
+
+def _short(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_DETAIL_CHARS:
+        return value[:MAX_DETAIL_CHARS] + "…"
+    if isinstance(value, list) and len(value) > MAX_DETAIL_CHARS:
+        return [_short(v) for v in value[:MAX_DETAIL_CHARS]]
+    if isinstance(value, list):
+        return [_short(v) for v in value]
+    return value
 
 
 def status_for(exc: SupportAIError) -> int:
@@ -59,6 +81,8 @@ def headers_for(exc: SupportAIError) -> dict[str, str]:
         return {"WWW-Authenticate": 'Bearer realm="support-ai"'}
     if isinstance(exc, RateLimitedError):
         return {"Retry-After": str(exc.retry_after_s)}
+    if isinstance(exc, BusyError):
+        return {"Retry-After": str(exc.details.get("retry_after_s", 1))}
     return {}
 
 
@@ -85,8 +109,8 @@ def _describe(err: Any) -> str:
     loc = [str(part) for part in err.get("loc", ())]
     where = ".".join(loc[1:] if loc[:1] == ["body"] and len(loc) > 1 else loc) or "request"
     found = None if SECRET_FIELDS & set(loc) else err.get("input")  # never echo secrets
-    shown = f" (got {found!r})" if found is not None and not isinstance(found, dict) else ""
-    return f"{where}: {err.get('msg', 'invalid value')}{shown}"
+    got = f" (got {shown(found)})" if found is not None and not isinstance(found, dict) else ""
+    return f"{where}: {err.get('msg', 'invalid value')}{got}"
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:

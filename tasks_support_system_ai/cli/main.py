@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -99,7 +100,7 @@ def _start_worker_process() -> subprocess.Popen[bytes]:
     """``support-ai worker`` as a child process, stopped with the API."""
     from tasks_support_system_ai.jobs.worker import command
 
-    return subprocess.Popen(command())
+    return subprocess.Popen(command(parent_pid=os.getpid()))
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

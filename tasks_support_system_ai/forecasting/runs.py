@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -20,7 +21,7 @@ import numpy as np
 
 from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.datasets.active import LoadedData
-from tasks_support_system_ai.errors import NotFoundError
+from tasks_support_system_ai.errors import NotFoundError, shown
 from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.forecasting.series_pool import Progress
 from tasks_support_system_ai.forecasting.tree_forecast import (
@@ -101,9 +102,10 @@ class ForecastRuns:
 
     def get(self, run_id: str) -> TreeForecast:
         def load() -> TreeForecast:
-            if not self.objects.exists(_arrays_key(run_id)):
+            if not _RUN_ID.fullmatch(run_id) or not self.objects.exists(_arrays_key(run_id)):
                 raise NotFoundError(
-                    f"Forecast run {run_id!r} does not exist; start one: POST /api/forecast_all",
+                    f"Forecast run {shown(run_id)} does not exist; "
+                    "start one: POST /api/forecast_all",
                     code="forecast_run_not_found",
                 )
             return _from_npz(self.objects.get_bytes(_arrays_key(run_id)))
@@ -113,6 +115,9 @@ class ForecastRuns:
     def list(self) -> list[dict[str, Any]]:
         keys = [k for k in self.objects.list("forecasts/") if k.endswith("/meta.json")]
         return [json.loads(self.objects.get_bytes(k)) for k in keys]
+
+
+_RUN_ID = re.compile(r"[0-9A-Za-z_-]{1,100}")  # run ids are hashes: never a path or a long name
 
 
 def _meta_key(run_id: str) -> str:

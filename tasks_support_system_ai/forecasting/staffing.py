@@ -20,6 +20,12 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
+#: One ticket handled in at most a week; more is a unit mistake, and it overflows the maths.
+MAX_HANDLING_MINUTES = 7 * 24 * 60
+#: Agents busy at once the Erlang C search will plan for (its cost grows with the square).
+MAX_TRAFFIC_ERLANGS = 20_000
+
+
 @dataclass(frozen=True)
 class StaffingParams:
     handling_minutes: float = 15.0  # average handling time of one ticket
@@ -31,9 +37,9 @@ class StaffingParams:
 
     def validate(self) -> None:
         checks = {
-            "handling_minutes": self.handling_minutes > 0,
+            "handling_minutes": 0 < self.handling_minutes <= MAX_HANDLING_MINUTES,
             "service_level": 0 < self.service_level < 1,
-            "target_wait_hours": self.target_wait_hours >= 0,
+            "target_wait_hours": 0 <= self.target_wait_hours <= 24 * 31,
             "working_hours": 0 < self.working_hours <= 24 * 31,
             "shrinkage": 0 <= self.shrinkage < 1,
             "max_occupancy": 0 < self.max_occupancy <= 1,
@@ -96,6 +102,13 @@ def plan_staffing(tickets: npt.ArrayLike, params: StaffingParams) -> StaffingPla
     params.validate()
     counts = np.clip(np.asarray(tickets, dtype=np.float64), 0, None)
     traffic = counts * (params.handling_minutes / 60) / params.working_hours
+    if traffic.size and not float(traffic.max()) <= MAX_TRAFFIC_ERLANGS:
+        raise InvalidInputError(
+            f"The forecast needs more than {MAX_TRAFFIC_ERLANGS} agents busy at once; "
+            "check handling_minutes and working_hours",
+            code="invalid_staffing",
+            fields=["handling_minutes", "working_hours"],
+        )
     results = [agents_needed(float(a), params) for a in traffic]
     on_duty = np.array([r[0] for r in results], dtype=np.int64)
     scheduled = np.ceil(on_duty / (1 - params.shrinkage) - 1e-9).astype(np.int64)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.base import FloatArray
 from tasks_support_system_ai.forecasting.vectorised import MatrixForecast
 
@@ -35,6 +36,12 @@ def naive_forecast(
     values: FloatArray, season: int, horizon: int, levels: Sequence[int]
 ) -> MatrixForecast:
     """Point forecasts with symmetric empirical intervals at every level."""
+    if values.shape[1] < season:
+        raise InvalidInputError(
+            f"The history has {values.shape[1]} periods; the seasonal naive model needs at "
+            f"least one season ({season})",
+            code="series_too_short",
+        )
     mean = naive_mean(values, season, horizon)
     ahead = np.arange(horizon) // season  # 0 = one season ahead
     start = _first_active(values)

@@ -8,14 +8,17 @@ the same version even if production changes mid-job.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import pyarrow.parquet as pq
+from sqlalchemy.exc import SQLAlchemyError
 
 from tasks_support_system_ai.config import Settings
-from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
+from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError, shown
 from tasks_support_system_ai.jobs.progress import JobCancelled, JobProgress, PartsPending
 from tasks_support_system_ai.jobs.store import JobRecord
 from tasks_support_system_ai.labeling import (
@@ -26,6 +29,7 @@ from tasks_support_system_ai.labeling import (
     LinearLabeler,
     ModelLabeler,
     ParquetSource,
+    PartSummary,
     RuleLabeler,
     SqlSource,
     TicketSource,
@@ -37,6 +41,7 @@ from tasks_support_system_ai.labeling import (
     split_by_rows,
     split_time_range,
 )
+from tasks_support_system_ai.labeling.sql_sources import open_sql_source, unavailable
 from tasks_support_system_ai.nlp.linear import LinearTextModel
 from tasks_support_system_ai.storage import ObjectStore
 from tasks_support_system_ai.storage.base import check_key
@@ -74,15 +79,15 @@ def submit(context: AppContext, request: dict[str, Any]) -> JobRecord:
         params["scorer_key"] = context.nlp.linear_export(params["model_id"])
     else:
         KeywordRules.from_config(params.get("rules") or [], default_label=params["default_label"])
-    source = open_source(context, params["source"])
-    start, end = source.time_bounds()
-    start = max(start, _naive_utc(params.get("start")) or start)
-    end = min(end, _naive_utc(params.get("end")) or end)
-    if start > end:
-        raise InvalidInputError(
-            "The requested time range holds no tickets", code="empty_time_range"
-        )
-    ranges = _plan(source, start, end, params["parts"])
+    with opened_source(context, params["source"]) as source:
+        start, end = source.time_bounds()
+        start = max(start, _naive_utc(params.get("start")) or start)
+        end = min(end, _naive_utc(params.get("end")) or end)
+        if start > end:
+            raise InvalidInputError(
+                "The requested time range holds no tickets", code="empty_time_range"
+            )
+        ranges = _plan(source, start, end, params["parts"])
     params |= {"start": None, "end": None, "ranges": [r.to_dict() for r in ranges]}
     return context.jobs.submit_labeling(params, len(ranges))
 
@@ -105,11 +110,25 @@ def _naive_utc(moment: datetime | str | None) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
+@contextmanager
+def opened_source(context: AppContext, spec: dict[str, Any]) -> Iterator[TicketSource]:
+    """``open_source``, closed afterwards; a SQL failure while reading is a coded 502."""
+    source = open_source(context, spec)
+    try:
+        yield source
+    except SQLAlchemyError as error:
+        raise unavailable(str(spec.get("connection")), error) from None
+    finally:
+        if isinstance(source, SqlSource):
+            source.close()
+
+
 def open_source(context: AppContext, spec: dict[str, Any]) -> TicketSource:
-    """A Parquet file under the data folder or in the object store, or a SQL table by URL."""
+    """A Parquet file under the data folder or in the object store, or a table of a named
+    SQL connection from the settings."""
     columns = {k: spec[k] for k in ("id_column", "time_column", "text_column") if spec.get(k)}
     if spec["kind"] == "sql":
-        return SqlSource(spec["url"], spec["table"], **columns)
+        return open_sql_source(context.settings, spec["connection"], spec["table"], columns)
     if spec["kind"] == "object":
         return ParquetSource(_cached_object(context, spec["key"]), **columns)
     return ParquetSource(_data_file(context.settings, spec["file"]), **columns)
@@ -128,7 +147,7 @@ def _cached_object(context: AppContext, key: str) -> Path:
         return path
     if not context.objects.exists(key):
         raise NotFoundError(
-            f"No object {key!r} in {context.objects.location}", code="source_not_found", key=key
+            f"No object {shown(key)} in the object store", code="source_not_found", key=key
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
@@ -162,7 +181,25 @@ def run_part(context: AppContext, job_id: str, part: int, progress: JobProgress)
     """Label one time range into its staging object (rerunning overwrites the same object)."""
     store = context.jobs.store
     params = store.get(job_id).params
-    source = open_source(context, params["source"])
+    with opened_source(context, params["source"]) as source:
+        summary, total = _label_range(
+            context, job_id, part, source, params=params, progress=progress
+        )
+    store.finish_part(job_id, part, {**summary.to_dict(), "rows_total": total})
+    store.set_progress(job_id, LABEL_SHARE * _label_fraction(context, job_id))
+    return summary.to_dict()
+
+
+def _label_range(
+    context: AppContext,
+    job_id: str,
+    part: int,
+    source: TicketSource,
+    *,
+    params: dict[str, Any],
+    progress: JobProgress,
+) -> tuple[PartSummary, int]:
+    store = context.jobs.store
     time_range = TimeRange.from_dict(params["ranges"][part])
     total = max(
         source.count(time_range.start, time_range.end, include_end=time_range.closed_end), 1
@@ -187,9 +224,7 @@ def run_part(context: AppContext, job_id: str, part: int, progress: JobProgress)
         )
     except LabelingCancelled as cancelled:
         raise JobCancelled(f"Job {job_id} was cancelled") from cancelled
-    store.finish_part(job_id, part, {**summary.to_dict(), "rows_total": total})
-    store.set_progress(job_id, LABEL_SHARE * _label_fraction(context, job_id))
-    return summary.to_dict()
+    return summary, total
 
 
 def _label_fraction(context: AppContext, job_id: str) -> float:
@@ -234,7 +269,7 @@ def sample_rows(context: AppContext, job_id: str, n: int, seed: int) -> list[dic
     """``n`` published rows of a finished job."""
     record = context.jobs.store.get(job_id)
     if record.kind != "labeling":
-        raise NotFoundError(f"Job {job_id} is not a labeling job", code="job_not_found")
+        raise NotFoundError(f"Job {shown(job_id)} is not a labeling job", code="job_not_found")
     if record.status != "succeeded":
         raise ConflictError(
             f"Job {job_id} is {record.status}; nothing is published yet",

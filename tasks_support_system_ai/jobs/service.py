@@ -42,6 +42,10 @@ class JobService:
         self.app.send_task(RUN_JOB, args=[record.id], task_id=record.id)
         return record
 
+    def resend(self, job_id: str) -> None:
+        """Queue a single-stage job's message again (after its worker died)."""
+        self.app.send_task(RUN_JOB, args=[job_id], task_id=job_id)
+
     def submit_labeling(self, params: dict[str, Any], parts: int) -> JobRecord:
         """Label parts in parallel (a chord's header), then publish once all are done."""
         record = self.store.create("labeling", params, ["label", "publish"])

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from tasks_support_system_ai.db.models import Job, JobPart, utcnow
-from tasks_support_system_ai.errors import NotFoundError
+from tasks_support_system_ai.errors import NotFoundError, shown
 
 Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 STATUSES: Final[tuple[Status, ...]] = ("queued", "running", "succeeded", "failed", "cancelled")
@@ -84,14 +84,21 @@ class JobStore:
         with Session(self.engine) as session:
             row = session.get(Job, job_id)
             if row is None:
-                raise NotFoundError(f"Job {job_id!r} not found", code="job_not_found")
+                raise NotFoundError(f"Job {shown(job_id)} not found", code="job_not_found")
             return JobRecord.from_row(row)
 
     def records(
-        self, *, kind: str | None = None, status: str | None = None, limit: int = 50
+        self,
+        *,
+        kind: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
     ) -> list[JobRecord]:
         """Newest first."""
-        query = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)
+        query = (
+            select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit).offset(offset)
+        )
         if kind:
             query = query.where(Job.kind == kind)
         if status:
@@ -99,17 +106,34 @@ class JobStore:
         with Session(self.engine) as session:
             return [JobRecord.from_row(row) for row in session.scalars(query)]
 
-    def start_stage(self, job_id: str, stage: str) -> JobRecord:
-        """Mark the job and ``stage`` running (again, after a redelivery: attempts counts)."""
+    def start_stage(
+        self, job_id: str, stage: str, *, unless_alive_s: float | None = None
+    ) -> JobRecord | None:
+        """Mark the job and ``stage`` running (again, after a redelivery: attempts counts).
+
+        With ``unless_alive_s``, in the same locked transaction: ``None`` (nothing changed)
+        when the job is finished or running with a heartbeat younger than that, so two
+        deliveries of one message never run the job twice."""
+        claimed = True
 
         def change(row: Job) -> None:
+            nonlocal claimed
             now = utcnow()
+            if unless_alive_s is not None:
+                beat = (
+                    row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=UTC)
+                )
+                alive = row.status == "running" and (now - beat).total_seconds() < unless_alive_s
+                if alive or row.status in FINISHED:
+                    claimed = False
+                    return
             row.status = "running"
             row.started_at = row.started_at or now
             row.attempts += 1
             row.stages = {**row.stages, stage: {"status": "running", "started_at": now.isoformat()}}
 
-        return self._change(job_id, change)
+        record = self._change(job_id, change)
+        return record if claimed else None
 
     def finish_stage(self, job_id: str, stage: str, info: dict[str, Any] | None = None) -> None:
         def change(row: Job) -> None:
@@ -150,6 +174,78 @@ class JobStore:
     def cancel_requested(self, job_id: str) -> bool:
         with Session(self.engine) as session:
             return bool(session.scalar(select(Job.cancel_requested).where(Job.id == job_id)))
+
+    # liveness: heartbeats of running jobs, and jobs whose worker died ---------------------
+
+    def heartbeat(self, job_id: str, part: int | None = None) -> None:
+        """A running job's worker is alive (``updated_at`` is the heartbeat)."""
+        now = utcnow()
+        with Session(self.engine) as session, session.begin():
+            session.execute(
+                update(Job).where(Job.id == job_id, Job.status == "running").values(updated_at=now)
+            )
+            if part is not None:
+                session.execute(
+                    update(JobPart)
+                    .where(JobPart.job_id == job_id, JobPart.part == part)
+                    .values(updated_at=now)
+                )
+
+    def silent_since(self, cutoff: datetime) -> list[JobRecord]:
+        """Running jobs with no heartbeat since ``cutoff``: their worker has died."""
+        query = select(Job).where(Job.status == "running", Job.updated_at < cutoff)
+        with Session(self.engine) as session:
+            return [JobRecord.from_row(row) for row in session.scalars(query)]
+
+    def waiting_since(self, cutoff: datetime) -> list[JobRecord]:
+        """Queued jobs created before ``cutoff``."""
+        query = select(Job).where(Job.status == "queued", Job.created_at < cutoff)
+        with Session(self.engine) as session:
+            return [JobRecord.from_row(row) for row in session.scalars(query)]
+
+    def mark_resent(self, job_id: str, cutoff: datetime) -> bool:
+        """Record that a queued job's message is sent again now; False when it is no longer
+        queued or was already resent after ``cutoff``."""
+        marked = False
+
+        def change(row: Job) -> None:
+            nonlocal marked
+            stage = row.stages.get(row.kind, {})
+            last = stage.get("resent_at")
+            if row.status == "queued" and (last is None or datetime.fromisoformat(last) < cutoff):
+                row.stages = {**row.stages, row.kind: {**stage, "resent_at": utcnow().isoformat()}}
+                marked = True
+
+        self._change(job_id, change)
+        return marked
+
+    def requeue(self, job_id: str) -> JobRecord:
+        """Back to "queued" for another try (only if still running)."""
+
+        def change(row: Job) -> None:
+            if row.status != "running":
+                return
+            row.status = "queued"
+            row.stages = {
+                name: stage if stage["status"] == "succeeded" else {**stage, "status": "queued"}
+                for name, stage in row.stages.items()
+            }
+
+        return self._change(job_id, change)
+
+    def stalled_queue(self, cutoff: datetime) -> bool:
+        """Jobs wait since before ``cutoff`` and no job has shown life since: no worker takes
+        jobs (none runs, or its pool is wedged)."""
+        with Session(self.engine) as session:
+            waiting = session.scalar(
+                select(Job.id).where(Job.status == "queued", Job.created_at < cutoff).limit(1)
+            )
+            if waiting is None:
+                return False
+            alive = session.scalar(
+                select(Job.id).where(Job.status != "queued", Job.updated_at >= cutoff).limit(1)
+            )
+            return alive is None
 
     # parts of a split job -----------------------------------------------------------------
 
@@ -213,7 +309,7 @@ class JobStore:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             row = session.get(Job, job_id, with_for_update=True)
             if row is None:
-                raise NotFoundError(f"Job {job_id!r} not found", code="job_not_found")
+                raise NotFoundError(f"Job {shown(job_id)} not found", code="job_not_found")
             change(row)
             row.updated_at = utcnow()
         return JobRecord.from_row(row)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tasks_support_system_ai.errors import SupportAIError
+from tasks_support_system_ai.config import Settings
+from tasks_support_system_ai.errors import SupportAIError, public_message
+from tasks_support_system_ai.jobs.liveness import beating, is_alive
 from tasks_support_system_ai.jobs.progress import JobCancelled, JobProgress, PartsPending
 from tasks_support_system_ai.jobs.runtime import worker_context
 from tasks_support_system_ai.jobs.store import JobStore
@@ -48,6 +51,7 @@ def register_tasks(app: JobsCelery) -> None:
             job_id,
             record.kind,
             lambda progress: handler(context, record.params, progress),
+            liveness=Liveness.of(app.settings, exclusive=True),
         )
 
     @app.task(name=LABEL_PART, shared=False)  # type: ignore[untyped-decorator]
@@ -61,6 +65,7 @@ def register_tasks(app: JobsCelery) -> None:
             "label",
             lambda _: run_isolated(app.settings, PART, job_id, part),
             completes_job=False,
+            liveness=Liveness.of(app.settings, part=part),
         )
 
     @app.task(name=PUBLISH_LABELS, bind=True, max_retries=300, shared=False)  # type: ignore[untyped-decorator]
@@ -74,9 +79,27 @@ def register_tasks(app: JobsCelery) -> None:
                 job_id,
                 "publish",
                 lambda _: run_isolated(app.settings, PUBLISH, job_id),
+                liveness=Liveness.of(app.settings),
             )
         except PartsPending as pending:  # a part was redelivered and is still running
             raise task.retry(countdown=PUBLISH_RETRY_S) from pending
+
+
+@dataclass(frozen=True)
+class Liveness:
+    """How a running stage shows it is alive (heartbeats), and whether a second delivery of
+    its message must step aside while the first is alive (``exclusive``)."""
+
+    heartbeat_s: float = 10.0
+    lost_after_s: float = 60.0
+    part: int | None = None
+    exclusive: bool = False
+
+    @classmethod
+    def of(
+        cls, settings: Settings, *, part: int | None = None, exclusive: bool = False
+    ) -> Liveness:
+        return cls(settings.job_heartbeat_s, settings.job_lost_after_s, part, exclusive)
 
 
 def guarded(
@@ -86,21 +109,31 @@ def guarded(
     work: Callable[[JobProgress], dict[str, Any]],
     *,
     completes_job: bool = True,
+    liveness: Liveness | None = None,
 ) -> None:
     """Run one stage of a job and record how it ended; never lets a job stay "running".
 
     A part of a split job (``completes_job=False``) records its own outcome on its part row.
+    While the stage runs, a heartbeat says its worker is alive (``jobs.liveness``).
     """
+    liveness = liveness or Liveness()
     record = store.get(job_id)
     if record.finished:
         log.info("Job %s is already %s; skipping %s", job_id, record.status, stage)
         return
+    if liveness.exclusive and is_alive(record, liveness.lost_after_s):
+        log.info("Job %s is running on a live worker; skipping a second delivery", job_id)
+        return
     if record.cancel_requested:
         store.cancelled(job_id)
         return
-    store.start_stage(job_id, stage)
+    unless_alive_s = liveness.lost_after_s if liveness.exclusive else None
+    if store.start_stage(job_id, stage, unless_alive_s=unless_alive_s) is None:
+        log.info("Job %s is running on a live worker or finished; skipping a delivery", job_id)
+        return
     try:
-        result = work(JobProgress(store, job_id))
+        with beating(store, job_id, liveness.heartbeat_s, liveness.part):
+            result = work(JobProgress(store, job_id))
     except PartsPending:
         raise
     except JobCancelled:
@@ -109,7 +142,7 @@ def guarded(
         store.fail(job_id, error.code, error.message)
     except Exception as error:
         log.exception("Job %s failed in %s", job_id, stage)
-        store.fail(job_id, "internal_error", f"{stage} failed: {type(error).__name__}: {error}")
+        store.fail(job_id, "internal_error", f"{stage} failed: {public_message(error)}")
     else:
         if completes_job:
             store.finish_stage(job_id, stage)

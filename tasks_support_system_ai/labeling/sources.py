@@ -254,8 +254,9 @@ class SqlSource:
         text_column: str = "text",
         *,
         schema: str | None = None,
+        owns_engine: bool | None = None,
     ) -> None:
-        self._owns_engine = not isinstance(url, Engine)
+        self._owns_engine = not isinstance(url, Engine) if owns_engine is None else owns_engine
         self.engine = url if isinstance(url, Engine) else _engine_for(url)
         self.table = _reflect(self.engine, table, schema)
         names = [c.name for c in self.table.columns]

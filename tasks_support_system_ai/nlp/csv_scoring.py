@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, BinaryIO, Final
@@ -33,6 +34,8 @@ BLOCK_BYTES: Final = 1 << 20
 """Below ``memory``'s mapping threshold, so a block's buffers reuse the heap (see there)."""
 _UTF8_BLOCK: Final = 1 << 20
 _QUOTE_IF: Final = r'[,"\r\n]'  # the ``csv`` module's minimal quoting, and \r too
+#: Cells a spreadsheet would run as a formula (CSV injection); written with a ``'`` in front.
+FORMULA_START: Final = r"^[=+\-@\t\r]"
 _PARSE: Final = pacsv.ParseOptions(newlines_in_values=True)
 csv.field_size_limit(1 << 30)  # a ticket may be long; the upload size limit bounds it anyway
 
@@ -58,12 +61,26 @@ def score_csv(
     column: str,
     predict: Callable[[pa.Array], pa.Array],
     block_bytes: int = BLOCK_BYTES,
+    *,
+    formula_guard: bool = True,
 ) -> Iterator[bytes]:
-    """The header, then each block of rows with its predictions, as CSV (checked input)."""
+    """The header, then each block of rows with its predictions, as CSV (checked input).
+
+    With ``formula_guard`` every cell starting like a formula (``=``, ``+``, ``-``, ``@``, tab,
+    CR), predictions included, gets a ``'`` prefix so spreadsheets show it as text."""
     for number, batch in enumerate(_batches(stream, column, block_bytes)):
         if number == 0:
-            yield _csv_line([*batch.schema.names, PREDICTION]).encode()
-        yield _csv_rows([*batch.columns, predict(batch.column(column))])
+            names = [*batch.schema.names, PREDICTION]
+            if formula_guard:
+                names = [f"'{n}" if re.match(FORMULA_START, n) else n for n in names]
+            yield _csv_line(names).encode()
+        columns = [*batch.columns, predict(batch.column(column))]
+        yield _csv_rows([_neutralised(c) for c in columns] if formula_guard else columns)
+
+
+def _neutralised(column: pa.Array) -> pa.Array:
+    formula = pc.match_substring_regex(column, FORMULA_START)
+    return pc.if_else(formula, pc.binary_join_element_wise("'", column, ""), column)
 
 
 def _csv_rows(columns: list[pa.Array]) -> bytes:

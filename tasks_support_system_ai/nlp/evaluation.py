@@ -27,9 +27,7 @@ def classification_report(
     truth = np.asarray(y_true)
     predicted = labels[proba.argmax(axis=1)]
     report: dict[str, Any] = {
-        "roc_auc": float(
-            roc_auc_score(truth, proba, multi_class="ovr", average="macro", labels=labels)
-        ),
+        "roc_auc": _roc_auc(truth, proba, labels),
         "accuracy": float(accuracy_score(truth, predicted)),
     }
     for average in ("macro", "weighted"):
@@ -53,6 +51,15 @@ def classification_report(
         str(c): _roc_points(truth == c, proba[:, i]) for i, c in enumerate(labels)
     }
     return report
+
+
+def _roc_auc(
+    truth: npt.NDArray[Any], proba: npt.NDArray[np.float64], labels: npt.NDArray[Any]
+) -> float:
+    """Macro one-vs-rest ROC AUC; with two classes scikit-learn wants the positive column only."""
+    if labels.size == 2:
+        return float(roc_auc_score(truth == labels[1], proba[:, 1]))
+    return float(roc_auc_score(truth, proba, multi_class="ovr", average="macro", labels=labels))
 
 
 def _roc_points(

@@ -27,6 +27,7 @@ from tasks_support_system_ai.errors import (
     InvalidInputError,
     JobFailedError,
     NotFoundError,
+    public_message,
 )
 from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.memory import release_free_memory
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # serving linear models never imports scikit-learn
 
 log = logging.getLogger(__name__)
 CLASSIFIER = "ticket-classifier"
+CLASSIFIER_KIND: Final = "nlp_classifier"  # registry kind of every classifier version
 PRODUCTION = "production"  # model id alias: the current production classifier
 PRODUCTION_TTL_S = 1.0
 LINEAR_EXPORT: Final = "linear.npz"
@@ -204,7 +206,7 @@ class NLPService:
         _, dataset_ref = self.texts.load()
         record = self.registry.create(
             CLASSIFIER,
-            "nlp_classifier",
+            CLASSIFIER_KIND,
             {"model": model, "config": config, "preprocessing": preprocessing},
             dataset_ref=dataset_ref,
             protected=protected,
@@ -229,7 +231,7 @@ class NLPService:
             return None
         if any(
             m.protected and m.status == "training" and m.name == CLASSIFIER
-            for m in self.registry.records("nlp_classifier")
+            for m in self.registry.records(CLASSIFIER_KIND)
         ):
             return None
         return self.fit(*DEFAULT_MODEL, protected=True, promote_to="production")
@@ -252,11 +254,11 @@ class NLPService:
             return self.registry.complete(model_id, trained.pipeline, trained.report)
         except Exception as error:
             log.exception("Training %s failed", model_id)
-            self.registry.fail(model_id, str(error))
+            self.registry.fail(model_id, public_message(error))
             raise
 
     def statistics(self, model_id: str) -> dict[str, Any]:
-        record = self.registry.get(model_id)
+        record = self.registry.get(model_id, CLASSIFIER_KIND)
         if record.status != "ready":
             detail = f": {record.error}" if record.error else ""
             raise ConflictError(
@@ -311,10 +313,10 @@ class NLPService:
     def _load_served(self, model_id: str) -> ServedModel:
         """From the array export when there is one (no scikit-learn), else from the artifact
         (writing the export, for models trained before exports were written at training)."""
-        record = self.registry.get(model_id)
+        record = self.registry.get(model_id, CLASSIFIER_KIND)
         key = self.registry.derived_key(model_id, LINEAR_EXPORT)
         if record.status != "ready" or not self.registry.objects.exists(key):
-            served = ServedModel.of(self.registry.load(model_id))
+            served = ServedModel.of(self.registry.load(model_id, CLASSIFIER_KIND))
             self._export_linear(model_id, served.linear)
             return served
         linear = LinearTextModel.from_bytes(self.registry.objects.get_bytes(key))
@@ -339,6 +341,7 @@ class NLPService:
 
     def promote(self, model_id: str, stage: Stage, *, force: bool = False) -> ModelRecord:
         """Load first, then switch: requests never wait for a load after a promotion."""
+        self.registry.get(model_id, CLASSIFIER_KIND)  # only classifiers are promoted here
         if stage == PRODUCTION:
             self.load(model_id)
         record = self.registry.promote(model_id, stage, force=force)
@@ -367,6 +370,7 @@ class NLPService:
         return [str(c) for c in pipeline.classes_], pipeline.predict_proba(list(texts))
 
     def remove(self, model_id: str, *, force: bool = False) -> ModelRecord:
+        self.registry.get(model_id, CLASSIFIER_KIND)  # never a forecaster or clustering
         record = self.registry.remove(model_id, force=force)
         self.serving.remove_where(lambda key: key == model_id)
         self._production = (float("-inf"), None)  # it may have been the production model
@@ -375,7 +379,7 @@ class NLPService:
     def remove_all(self, *, force: bool = False) -> list[str]:
         """Remove every classifier but the protected ones: the default ones and the production
         one (all of them with ``force``)."""
-        removed = set(self.registry.remove_all("nlp_classifier", force=force))
+        removed = set(self.registry.remove_all(CLASSIFIER_KIND, force=force))
         self.serving.remove_where(lambda key: key in removed)
         self._production = (float("-inf"), None)
         return sorted(removed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from tasks_support_system_ai.errors import ConflictError
+from tasks_support_system_ai.errors import ConflictError, public_message
 from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.nlp.service import (
     Jobs,
@@ -64,11 +64,11 @@ class TopicService:
             }
             return self.registry.complete(model_id, clusterer, metrics)
         except Exception as error:
-            self.registry.fail(model_id, str(error))
+            self.registry.fail(model_id, public_message(error))
             raise
 
     def result(self, model_id: str) -> dict[str, Any]:
-        record = self.registry.get(model_id)
+        record = self.registry.get(model_id, "nlp_clustering")
         if record.status != "ready":
             raise ConflictError(
                 f"Clustering {model_id} is {record.status}"
@@ -78,7 +78,9 @@ class TopicService:
         return {"id": model_id, "status": record.status, **record.metrics}
 
     def clusterer(self, model_id: str) -> TicketClusterer:
-        loaded, _ = self.loaded.get_or_compute(model_id, lambda: self.registry.load(model_id))
+        loaded, _ = self.loaded.get_or_compute(
+            model_id, lambda: self.registry.load(model_id, "nlp_clustering")
+        )
         return loaded
 
     def name(self, model_id: str, names: Mapping[int, str]) -> dict[str, Any]:

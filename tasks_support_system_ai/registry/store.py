@@ -16,13 +16,19 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tasks_support_system_ai.db.models import RegisteredModel, utcnow
-from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
+from tasks_support_system_ai.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+)
 from tasks_support_system_ai.registry.artifacts import dump_artifact, load_artifact
 from tasks_support_system_ai.storage import ObjectStore
 
 Status = Literal["training", "ready", "failed"]
 Stage = Literal["none", "staging", "production"]
 STAGES: tuple[Stage, ...] = ("none", "staging", "production")
+#: Ids are ``model_`` + 12 hex digits; anything much longer is not one (and never a file name).
+MAX_ID_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,11 @@ class ModelRegistry:
         """Store the trained artifact and mark the version ready."""
         key = f"models/{model_id}.skops"
         self.objects.put_bytes(key, dump_artifact(model))
-        return self._update(model_id, status="ready", metrics=metrics, artifact_key=key)
+        try:
+            return self._update(model_id, status="ready", metrics=metrics, artifact_key=key)
+        except NotFoundError:
+            self._delete_files(model_id)  # removed while it trained: leave nothing behind
+            raise
 
     def update_metrics(self, model_id: str, metrics: dict[str, Any]) -> ModelRecord:
         """Replace a model's metrics/annotations (e.g. user-given cluster names)."""
@@ -133,11 +143,18 @@ class ModelRegistry:
                     row.stage = "staging"
         return self._update(model_id, stage=stage)
 
-    def get(self, model_id: str) -> ModelRecord:
+    def get(self, model_id: str, kind: str | None = None) -> ModelRecord:
+        """The model ``model_id``; with ``kind``, a model of another kind is not found either
+        (a forecaster's id sent to a classifier route is a 404, not a crash)."""
+        if len(model_id) > MAX_ID_CHARS:
+            raise NotFoundError("Model not found", code="model_not_found")
         with Session(self.engine) as session:
             row = session.get(RegisteredModel, model_id)
-            if row is None:
-                raise NotFoundError("Model not found", code="model_not_found", model_id=model_id)
+            if row is None or (kind is not None and row.kind != kind):
+                # The original service's exact message; details say which id and kind.
+                raise NotFoundError(
+                    "Model not found", code="model_not_found", model_id=model_id, kind=kind
+                )
             return ModelRecord.from_row(row)
 
     def records(self, kind: str | None = None) -> list[ModelRecord]:
@@ -157,8 +174,8 @@ class ModelRegistry:
             ).first()
             return ModelRecord.from_row(row) if row else None
 
-    def load(self, model_id: str) -> Any:
-        record = self.get(model_id)
+    def load(self, model_id: str, kind: str | None = None) -> Any:
+        record = self.get(model_id, kind)
         if record.status != "ready" or record.artifact_key is None:
             raise ConflictError(
                 f"Model {model_id} is {record.status} and has no artifact yet",
@@ -180,9 +197,12 @@ class ModelRegistry:
             row = session.get(RegisteredModel, model_id)
             if row is not None:
                 session.delete(row)
+        self._delete_files(model_id)
+        return record
+
+    def _delete_files(self, model_id: str) -> None:
         for key in self.objects.list(f"models/{model_id}."):  # the artifact and derived ones
             self.objects.delete(key)
-        return record
 
     def derived_key(self, model_id: str, name: str) -> str:
         """Where a file derived from a model's artifact lives (removed with the model)."""

@@ -9,7 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from tasks_support_system_ai.errors import InvalidInputError, NotFoundError
+from tasks_support_system_ai.errors import InvalidInputError, NotFoundError, shown
+
+#: Longest key part (a file name); file systems refuse names over 255 bytes.
+MAX_KEY_PART_BYTES = 200
 
 
 @runtime_checkable
@@ -31,10 +34,16 @@ class ObjectStore(Protocol):
 def check_key(key: str) -> str:
     """Reject keys that could escape the store's root or are ambiguous."""
     parts = key.split("/")
-    if not key or key.startswith("/") or any(p in ("", ".", "..") for p in parts):
-        raise InvalidInputError(f"Invalid object key {key!r}", code="invalid_object_key")
+    if (
+        not key
+        or key.startswith("/")
+        or any(p in ("", ".", "..") or len(p.encode()) > MAX_KEY_PART_BYTES for p in parts)
+        or "\x00" in key
+    ):
+        raise InvalidInputError(f"Invalid object key {shown(key)}", code="invalid_object_key")
     return key
 
 
-def missing(key: str, location: str) -> NotFoundError:
-    return NotFoundError(f"Object {key!r} not found in {location}", code="object_not_found")
+def missing(key: str) -> NotFoundError:
+    """Not found, naming the key only: the store's location (a server path) stays private."""
+    return NotFoundError(f"Object {shown(key)} not found", code="object_not_found")

@@ -49,13 +49,13 @@ class LocalObjectStore:
     def get_bytes(self, key: str) -> bytes:
         path = self._path(key)
         if not path.is_file():
-            raise missing(key, self.location)
+            raise missing(key)
         return path.read_bytes()
 
     def download(self, key: str, path: Path) -> None:
         source = self._path(key)
         if not source.is_file():
-            raise missing(key, self.location)
+            raise missing(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, path)
 

@@ -66,4 +66,4 @@ class S3ObjectStore:
         return sorted(o.object_name for o in objects if o.object_name is not None)
 
     def _translate(self, exc: S3Error, key: str) -> Exception:
-        return missing(key, self.location) if exc.code in _NOT_FOUND else exc
+        return missing(key) if exc.code in _NOT_FOUND else exc

@@ -29,7 +29,9 @@ def test_a_failing_job_records_the_error(context: AppContext) -> None:
     done = context.jobs.wait(job.id, timeout_s=20)
     assert done.status == "failed"
     assert done.error_code == "internal_error"
-    assert "failed at step 1" in (done.error_message or "")
+    # Unexpected errors show their type only: their text may carry paths (the log has it).
+    assert "ValueError" in (done.error_message or "")
+    assert "failed at step 1" not in (done.error_message or "")
 
 
 def test_cancel_stops_a_running_job(context: AppContext) -> None:

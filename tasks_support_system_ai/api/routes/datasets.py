@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai.api.deps import ContextDep
-from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, BaseResponse
+from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, BaseResponse, Page
 from tasks_support_system_ai.api.schemas.datasets import (
     DataFrameResponse,
     DatasetVersionOut,
@@ -125,15 +125,19 @@ def _ingest(context: AppContext, kind: DatasetKind, data: bytes, filename: str) 
 
 @router.get("/datasets", response_model=list[DatasetVersionOut])
 def list_datasets(
-    context: ContextDep, kind: Annotated[DatasetKind | None, Query()] = None
+    context: ContextDep,
+    page: Annotated[Page, Query()],
+    kind: Annotated[DatasetKind | None, Query()] = None,
 ) -> list[DatasetVersionOut]:
-    """Every stored dataset version, newest first."""
+    """Stored dataset versions, newest first (``limit``/``offset`` pages through them)."""
     active = {v.id for k in DatasetKind if (v := context.datasets.active(k))}
-    return [_version_out(v, active) for v in context.datasets.versions(kind)]
+    return [_version_out(v, active) for v in page.of(context.datasets.versions(kind))]
 
 
 @router.post("/datasets/{version_id}/activate", response_model=DatasetVersionOut)
-def activate_dataset(context: ContextDep, version_id: int) -> DatasetVersionOut:
+def activate_dataset(
+    context: ContextDep, version_id: Annotated[int, Path(ge=1, le=2**62)]
+) -> DatasetVersionOut:
     """Make an earlier (or any) stored version the active one of its kind."""
     version = context.datasets.activate(version_id)
     context.active.refresh()

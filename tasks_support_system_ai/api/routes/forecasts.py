@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.api.deps import ContextDep, DataDep
+from tasks_support_system_ai.api.limits import Expensive
 from tasks_support_system_ai.api.responses import ModelResponse
-from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, BaseResponse
+from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, BaseResponse, Page
 from tasks_support_system_ai.api.schemas.forecasts import (
     BacktestRequest,
     CompareRequest,
@@ -38,6 +39,8 @@ from tasks_support_system_ai.forecasting.history import check_horizon, cutoff_fo
 from tasks_support_system_ai.forecasting.runs import RunSpec
 from tasks_support_system_ai.forecasting.service import DEFAULT_MODEL, QueueForecast
 from tasks_support_system_ai.forecasting.staffing import StaffingParams, plan_staffing
+
+QueueIdPath = Annotated[int, Path(ge=0, le=2**62, description="queue id; 0 is the root")]
 
 router = APIRouter(prefix="/api", tags=["forecasting"], responses=ERROR_RESPONSES)
 
@@ -78,9 +81,6 @@ def _forecast_out(
 async def forecast(context: ContextDep, data: DataDep, request: ForecastRequest) -> ModelResponse:
     """Forecast a queue's load; the fitted model is cached, so repeated calls only predict."""
     cutoff = cutoff_for_start(request.forecast_start_date, request.granularity)
-    key = context.forecasts.key(
-        data, request.queue_id, request.model or DEFAULT_MODEL, request.granularity, cutoff
-    )
     call = partial(
         context.forecasts.forecast,
         data,
@@ -91,13 +91,13 @@ async def forecast(context: ContextDep, data: DataDep, request: ForecastRequest)
         cutoff=cutoff,
         levels=request.levels,
     )
-    # Predicting from a cached model is fast; fitting goes to a worker thread.
-    result = call() if context.forecasts.models.get(key) else await run_in_threadpool(call)
+    # Even predicting from a cached model is CPU work: never on the event loop.
+    result = await run_in_threadpool(call)
     body = _result(result, request.include_confidence_intervals)
     return ModelResponse(body, exclude_none=True)
 
 
-@router.post("/train_model", response_model=TrainResult)
+@router.post("/train_model", response_model=TrainResult, dependencies=[Expensive])
 def train_model(context: ContextDep, data: DataDep, request: TrainRequest) -> TrainResult:
     """Backtest a model on the last ``forecast_horizon`` periods and cache it fitted on all."""
     model = request.model or DEFAULT_MODEL
@@ -112,7 +112,7 @@ def train_model(context: ContextDep, data: DataDep, request: TrainRequest) -> Tr
     return TrainResult(queue_id=request.queue_id, **metrics)
 
 
-@router.post("/backtest")
+@router.post("/backtest", dependencies=[Expensive])
 def backtest(context: ContextDep, data: DataDep, request: BacktestRequest) -> dict[str, Any]:
     """Rolling-origin cross-validation of one model on one queue, per window and averaged."""
     return context.forecasts.backtest(
@@ -127,7 +127,7 @@ def backtest(context: ContextDep, data: DataDep, request: BacktestRequest) -> di
     )
 
 
-@router.post("/compare_models", response_model=CompareResult)
+@router.post("/compare_models", response_model=CompareResult, dependencies=[Expensive])
 def compare_models(context: ContextDep, data: DataDep, request: CompareRequest) -> CompareResult:
     """Every requested model's backtest metrics side by side; ``best`` by MASE."""
     results = context.forecasts.compare(
@@ -149,7 +149,7 @@ def compare_models(context: ContextDep, data: DataDep, request: CompareRequest) 
 
 
 @router.delete("/clear_models/{queue_id}", response_model=BaseResponse)
-async def clear_models(context: ContextDep, queue_id: int) -> BaseResponse:
+async def clear_models(context: ContextDep, queue_id: QueueIdPath) -> BaseResponse:
     removed = context.forecasts.clear(queue_id)
     return BaseResponse(
         status="success", message=f"{removed} fitted models of queue {queue_id} removed"
@@ -217,7 +217,7 @@ def run_spec_json(request: ForecastAllRequest | None) -> dict[str, Any]:
     return params
 
 
-@router.post("/forecast_all", response_model=ForecastRunOut)
+@router.post("/forecast_all", response_model=ForecastRunOut, dependencies=[Expensive])
 def forecast_all(
     context: ContextDep, data: DataDep, request: OptionalForecastAll = None
 ) -> ForecastRunOut:
@@ -227,13 +227,13 @@ def forecast_all(
 
 
 @router.get("/forecast_all", response_model=list[ForecastRunOut])
-def list_forecast_runs(context: ContextDep) -> list[ForecastRunOut]:
-    """Stored whole-tree runs."""
-    return [ForecastRunOut(**meta, created=False) for meta in context.forecast_runs.list()]
+def list_forecast_runs(context: ContextDep, page: Annotated[Page, Query()]) -> list[ForecastRunOut]:
+    """Stored whole-tree runs (``limit``/``offset`` pages through them)."""
+    return [ForecastRunOut(**m, created=False) for m in page.of(context.forecast_runs.list())]
 
 
 @router.get("/forecast_all/{run_id}/queues/{queue_id}", response_model=ForecastResult)
-def forecast_run_queue(context: ContextDep, run_id: str, queue_id: int) -> ModelResponse:
+def forecast_run_queue(context: ContextDep, run_id: str, queue_id: QueueIdPath) -> ModelResponse:
     """One queue's reconciled forecast from a stored run, with intervals."""
     run = context.forecast_runs.get(run_id)
     body = _forecast_out(
@@ -242,9 +242,12 @@ def forecast_run_queue(context: ContextDep, run_id: str, queue_id: int) -> Model
     return ModelResponse(body, exclude_none=True)
 
 
-@router.post("/reconciled_forecast", response_model=ForecastResult)
+@router.post("/reconciled_forecast", response_model=ForecastResult, dependencies=[Expensive])
 def reconciled_forecast(
-    context: ContextDep, data: DataDep, queue_id: int, request: OptionalForecastAll = None
+    context: ContextDep,
+    data: DataDep,
+    queue_id: Annotated[int, Query(ge=0, le=2**62)],
+    request: OptionalForecastAll = None,
 ) -> ModelResponse:
     """A queue's tree-coherent forecast: reuses the stored run for these parameters."""
     info = context.forecast_runs.run(data, _run_spec(request))
@@ -267,8 +270,9 @@ def save_forecast_model(context: ContextDep, data: DataDep, request: SaveModelRe
 
 
 @router.get("/forecast_models", response_model=list[ModelOut])
-def list_forecast_models(context: ContextDep) -> list[ModelOut]:
-    return [ModelOut.from_record(r) for r in context.registry.records("forecaster")]
+def list_forecast_models(context: ContextDep, page: Annotated[Page, Query()]) -> list[ModelOut]:
+    """Saved forecasting models, newest first (``limit``/``offset`` pages through them)."""
+    return [ModelOut.from_record(r) for r in page.of(context.registry.records("forecaster"))]
 
 
 @router.post("/forecast_models/{model_id}/forecast", response_model=ForecastResult)

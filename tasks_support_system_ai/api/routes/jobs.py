@@ -23,12 +23,13 @@ router = APIRouter(prefix="/api", tags=["jobs"], responses=ERROR_RESPONSES)
 @router.get("/jobs", response_model=list[JobOut])
 def list_jobs(
     context: ContextDep,
-    kind: str | None = None,
+    kind: Annotated[str | None, Query(max_length=50)] = None,
     status: Status | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
 ) -> list[JobOut]:
-    """Newest first; ``?limit=5`` is the "last five tasks" view."""
-    records = context.jobs.store.records(kind=kind, status=status, limit=limit)
+    """Newest first; ``?limit=5`` is the "last five tasks" view, ``offset`` pages on."""
+    records = context.jobs.store.records(kind=kind, status=status, limit=limit, offset=offset)
     return [JobOut.from_record(r, with_result=False) for r in records]
 
 

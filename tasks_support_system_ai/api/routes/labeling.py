@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from tasks_support_system_ai.api.deps import ContextDep
+from tasks_support_system_ai.api.limits import Expensive
 from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES
 from tasks_support_system_ai.api.schemas.jobs import JobOut
 from tasks_support_system_ai.api.schemas.labeling import LabelingRequest
@@ -15,7 +16,7 @@ from tasks_support_system_ai.jobs import labeling
 router = APIRouter(prefix="/api/labeling", tags=["labeling"], responses=ERROR_RESPONSES)
 
 
-@router.post("/create_task", response_model=JobOut, status_code=202)
+@router.post("/create_task", response_model=JobOut, status_code=202, dependencies=[Expensive])
 def create_task(context: ContextDep, request: LabelingRequest) -> JobOut:
     """Start a label → publish job over the source; returns the job (poll check_status)."""
     record = labeling.submit(context, request.model_dump(mode="json"))
@@ -23,9 +24,13 @@ def create_task(context: ContextDep, request: LabelingRequest) -> JobOut:
 
 
 @router.get("/task_list", response_model=list[JobOut])
-def task_list(context: ContextDep, limit: Annotated[int, Query(ge=1, le=1000)] = 5) -> list[JobOut]:
-    """The most recent labeling jobs, newest first (five by default)."""
-    records = context.jobs.store.records(kind="labeling", limit=limit)
+def task_list(
+    context: ContextDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 5,
+    offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
+) -> list[JobOut]:
+    """The most recent labeling jobs, newest first (five by default; ``offset`` pages on)."""
+    records = context.jobs.store.records(kind="labeling", limit=limit, offset=offset)
     return [JobOut.from_record(r) for r in records]
 
 
@@ -40,7 +45,7 @@ def sample_result(
     context: ContextDep,
     job_id: str,
     n: Annotated[int, Query(ge=1, le=10_000)] = 10,
-    seed: int = 0,
+    seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
 ) -> list[dict[str, Any]]:
     """``n`` random rows of the published labels (id, created_at, label)."""
     return labeling.sample_rows(context, job_id, n, seed)

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from tasks_support_system_ai.api.deps import ContextDep
-from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, BaseResponse
+from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, BaseResponse, Page
 from tasks_support_system_ai.api.schemas.nlp import (
     AssignResponse,
     BatchPredictResponse,
@@ -49,8 +49,9 @@ def statistics(context: ContextDep, model_id: str) -> dict[str, object]:
 
 
 @router.get("/get_models", response_model=list[ModelOut])
-def get_models(context: ContextDep) -> list[ModelOut]:
-    return [ModelOut.from_record(r) for r in context.registry.records("nlp_classifier")]
+def get_models(context: ContextDep, page: Annotated[Page, Query()]) -> list[ModelOut]:
+    """Classifier versions, newest first (``limit``/``offset`` pages through them)."""
+    return [ModelOut.from_record(r) for r in page.of(context.registry.records("nlp_classifier"))]
 
 
 @router.delete("/remove_nlp/{model_id}", response_model=BaseResponse)
@@ -125,7 +126,12 @@ async def predict_nlp_csv(
     await run_in_threadpool(context.nlp.load, id)  # unknown/not-ready model → 4xx now
     await run_in_threadpool(check_csv, file.file, text_column)
     return StreamingResponse(
-        score_csv(file.file, text_column, lambda texts: context.nlp.predict_column(id, texts)),
+        score_csv(
+            file.file,
+            text_column,
+            lambda texts: context.nlp.predict_column(id, texts),
+            formula_guard=context.settings.csv_formula_guard,
+        ),
         media_type="text/csv",
         headers={"Content-Disposition": "attachment; filename=predictions.csv"},
     )

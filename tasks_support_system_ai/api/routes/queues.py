@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.api.deps import DataDep
@@ -25,7 +25,9 @@ from tasks_support_system_ai.datasets.active import LoadedData
 router = APIRouter(prefix="/api", tags=["queues"], responses=ERROR_RESPONSES)
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-QueueParam = Annotated[int, Query(description="queue id; 0 is the virtual root (all tickets)")]
+QueueParam = Annotated[
+    int, Query(ge=0, le=2**62, description="queue id; 0 is the virtual root (all tickets)")
+]
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,9 @@ async def daily_average(
 
 
 @router.get("/weekly_average/{queue_id}", response_model=AverageLoadWeekly)
-async def weekly_average(data: DataDep, queue_id: int, dates: RangeDep) -> AverageLoadWeekly:
+async def weekly_average(
+    data: DataDep, queue_id: Annotated[int, Path(ge=0, le=2**62)], dates: RangeDep
+) -> AverageLoadWeekly:
     """Mean daily load of each Monday–Sunday week in the range."""
     starts, means = data.load.weekly_profile(queue_id, dates.start, dates.end)
     return AverageLoadWeekly(

@@ -41,7 +41,7 @@ class DataStatus(BaseModel):
 class DataFrameResponse(BaseModel):
     columns: list[str]
     data: list[dict[str, Any]]
-    shape: tuple[int, int]
+    shape: list[int] = Field(min_length=2, max_length=2, description="[rows, columns]")
     df_type: str
 
 

@@ -18,18 +18,39 @@ ModelField = Field(
 )
 
 
+#: Interval coverage levels: a handful of percentages, never an unbounded list.
+Levels = Annotated[
+    list[Annotated[int, Field(gt=0, lt=100)]],
+    Field(min_length=1, max_length=10, description="interval coverage levels in percent"),
+]
+#: Dates a forecast may start from (the service's data lies well inside).
+StartDate = Annotated[
+    date | None,
+    Field(
+        None,
+        ge=date(1900, 1, 1),
+        le=date(2200, 12, 31),
+        description="first forecast period; history after it is ignored (past forecasts)",
+    ),
+]
+QueueId = Annotated[int, Field(ge=0, le=2**62, description="queue id; 0 is the virtual root")]
+Horizon = Annotated[int, Field(le=100_000, description="periods at the granularity, 1 to 300 days")]
+Windows = Annotated[int, Field(ge=1, le=20, description="rolling-origin windows")]
+ModelNames = Annotated[
+    list[Annotated[str, Field(max_length=50)]], Field(min_length=1, max_length=10)
+]
+
+
 class ForecastRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    queue_id: int
-    forecast_horizon: int = Field(30, description="periods at the granularity, ≤ 300 days")
+    queue_id: QueueId
+    forecast_horizon: Horizon = 30
     granularity: Granularity = Granularity.DAILY
     include_confidence_intervals: bool = False
     model: str | None = ModelField
-    forecast_start_date: date | None = Field(
-        None, description="first forecast period; history after it is ignored (past forecasts)"
-    )
-    levels: list[int] = Field([80, 95], description="interval coverage levels in percent")
+    forecast_start_date: StartDate = None
+    levels: Levels = [80, 95]
 
 
 class IntervalOut(BaseModel):
@@ -51,25 +72,27 @@ class ForecastResult(BaseModel):
 class TrainRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    queue_id: int
+    queue_id: QueueId
     model: str | None = ModelField
     granularity: Granularity = Granularity.DAILY
-    forecast_horizon: int = Field(30, description="hold-out length in periods")
-    windows: int = Field(1, ge=1, le=20, description="rolling-origin windows")
+    forecast_horizon: Horizon = 30
+    windows: Windows = 1
 
 
 class CompareRequest(BaseModel):
-    queue_id: int
-    models: list[str] = Field(["naive", "es", "gbm", "vets"], min_length=1)
+    queue_id: QueueId
+    models: ModelNames = ["naive", "es", "gbm", "vets"]
     granularity: Granularity = Granularity.DAILY
-    forecast_horizon: int = 30
-    windows: int = Field(3, ge=1, le=20)
+    forecast_horizon: Horizon = 30
+    windows: Windows = 3
 
 
 class BacktestRequest(TrainRequest):
-    windows: int = Field(3, ge=1, le=20)
-    step: int | None = Field(None, ge=1, description="periods between cut-offs; default horizon")
-    levels: list[int] = [80, 95]
+    windows: Windows = 3
+    step: int | None = Field(
+        None, ge=1, le=10_000, description="periods between cut-offs; default horizon"
+    )
+    levels: Levels = [80, 95]
 
 
 class MetricsOut(BaseModel):
@@ -99,15 +122,18 @@ class CompareResult(BaseModel):
 class StaffingRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    queue_id: int
-    forecast_horizon: int = 30
+    queue_id: QueueId
+    forecast_horizon: Horizon = 30
     granularity: Granularity = Granularity.DAILY
     model: str | None = ModelField
-    forecast_start_date: date | None = None
+    forecast_start_date: StartDate = None
     plan_for: Literal["mean", "upper_80", "upper_95"] = Field(
         "mean", description="plan for the mean forecast or an interval's upper bound"
     )
-    handling_minutes: float = Field(15.0, description="average handling time per ticket")
+    # Bounds are checked by the domain (``StaffingParams.validate``: code invalid_staffing).
+    handling_minutes: float = Field(
+        15.0, description="average handling time per ticket (0 to one week)"
+    )
     service_level: float = Field(0.8, description="share answered within target_wait_hours")
     target_wait_hours: float = 1.0
     working_hours: float = Field(8.0, description="hours per period in which tickets are worked")
@@ -128,13 +154,13 @@ class StaffingResult(BaseModel):
 
 
 class ForecastAllRequest(BaseModel):
-    forecast_horizon: int = Field(30, description="periods at the granularity, ≤ 300 days")
+    forecast_horizon: Horizon = 30
     granularity: Granularity = Granularity.DAILY
-    forecast_start_date: date | None = Field(None, description="first forecast period")
+    forecast_start_date: StartDate = None
     method: Literal["bottom_up", "wls_struct", "wls_var", "mint_shrink"] = Field(
         "mint_shrink", description="reconciliation: bottom-up, WLS or MinT with shrinkage"
     )
-    levels: list[int] = [80, 95]
+    levels: Levels = [80, 95]
     model: Literal["vets", "auto"] = Field(
         "vets",
         description="vets: vectorised damped Holt-Winters for every queue (seconds); auto: per "
@@ -155,15 +181,15 @@ class ForecastRunOut(BaseModel):
 class SaveModelRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    queue_id: int
+    queue_id: QueueId
     model: str | None = ModelField
     granularity: Granularity = Granularity.DAILY
-    forecast_start_date: date | None = None
+    forecast_start_date: StartDate = None
 
 
 class RegistryForecastRequest(BaseModel):
-    forecast_horizon: int = 30
-    levels: list[int] = [80, 95]
+    forecast_horizon: Horizon = 30
+    levels: Levels = [80, 95]
 
 
 OptionalForecastAll = Annotated[

@@ -12,21 +12,36 @@ from tasks_support_system_ai.labeling import DEFAULT_BATCH_ROWS
 
 class SourceSpec(BaseModel):
     """Where the tickets are: a Parquet file under the data folder or in the object store
-    (local folder or S3/MinIO), or a SQL table by URL."""
+    (local folder or S3/MinIO), or a table of a SQL connection an admin configured by name
+    (setting ``SUPPORT_AI_SQL_SOURCES``); a request never carries a connection URL."""
 
     kind: Literal["parquet", "object", "sql"] = "parquet"
-    file: str | None = Field("demo/large_table.parquet", description="parquet: path in data_dir")
-    key: str | None = Field(None, description="object: key of a Parquet file in the object store")
-    url: str | None = Field(None, description="sql: SQLAlchemy URL")
-    table: str | None = Field(None, description="sql: table name")
-    id_column: str = "id"
-    time_column: str = "created_at"
-    text_column: str = "text"
+    file: str | None = Field(
+        "demo/large_table.parquet", max_length=1000, description="parquet: path in data_dir"
+    )
+    key: str | None = Field(
+        None, max_length=1000, description="object: key of a Parquet file in the object store"
+    )
+    connection: str | None = Field(
+        None, max_length=100, description="sql: name of a connection in SUPPORT_AI_SQL_SOURCES"
+    )
+    url: str | None = Field(
+        None, description="not accepted: SQL sources are connections an admin names"
+    )
+    table: str | None = Field(None, max_length=200, description="sql: table name")
+    id_column: str = Field("id", max_length=200)
+    time_column: str = Field("created_at", max_length=200)
+    text_column: str = Field("text", max_length=200)
 
     @model_validator(mode="after")
     def _complete(self) -> Self:
-        if self.kind == "sql" and not (self.url and self.table):
-            raise ValueError("a sql source needs both 'url' and 'table'")
+        if self.url is not None:
+            raise ValueError(
+                "connection URLs are not accepted; name a connection an admin configured in "
+                "SUPPORT_AI_SQL_SOURCES with 'connection'"
+            )
+        if self.kind == "sql" and not (self.connection and self.table):
+            raise ValueError("a sql source needs both 'connection' and 'table'")
         if self.kind == "parquet" and not self.file:
             raise ValueError("a parquet source needs 'file'")
         if self.kind == "object" and not self.key:
@@ -35,20 +50,24 @@ class SourceSpec(BaseModel):
 
 
 class RuleIn(BaseModel):
-    keyword: str
-    label: str
-    priority: int = 0
+    keyword: str = Field(max_length=1000)
+    label: str = Field(max_length=200)
+    priority: int = Field(0, ge=-1_000_000, le=1_000_000)
 
 
 class LabelingRequest(BaseModel):
     """Label with a registered model (``model_id``, "production" allowed) or keyword rules."""
 
     source: SourceSpec = Field(default_factory=SourceSpec)
-    model_id: str | None = Field(None, examples=["production"])
+    model_id: str | None = Field(None, max_length=200, examples=["production"])
     rules: list[RuleIn] | None = Field(
-        None, examples=[[{"keyword": "роуминг", "label": "roaming", "priority": 10}]]
+        None,
+        max_length=10_000,
+        examples=[[{"keyword": "роуминг", "label": "roaming", "priority": 10}]],
     )
-    default_label: str = Field("unlabeled", description="rules: label of unmatched tickets")
+    default_label: str = Field(
+        "unlabeled", max_length=200, description="rules: label of unmatched tickets"
+    )
     start: datetime | None = Field(None, description="only tickets created at or after this")
     end: datetime | None = Field(None, description="only tickets created at or before this")
     parts: int = Field(2, ge=1, le=256, description="time-range parts labeled in parallel")

@@ -23,15 +23,20 @@ class Preprocessing(BaseModel):
 
 
 class FitRequest(BaseModel):
-    model: str = Field("logistic", description="logistic | svm")
-    config: dict[str, Any] = Field(default_factory=dict, examples=[{"C": 10, "solver": "lbfgs"}])
+    model: str = Field("logistic", max_length=50, description="logistic | svm")
+    config: dict[str, Any] = Field(
+        default_factory=dict, max_length=50, examples=[{"C": 10, "solver": "lbfgs"}]
+    )
     preprocessing: Preprocessing = Field(default_factory=Preprocessing)
     wait: bool = Field(False, description="answer only when training has finished")
 
 
+ModelId = Annotated[str, Field(max_length=200, description="model id, or 'production'")]
+
+
 class PredictRequest(BaseModel):
-    id: str
-    text: str
+    id: ModelId
+    text: str = Field(max_length=200_000)
 
 
 class LegacyPredictResponse(BaseModel):
@@ -41,8 +46,8 @@ class LegacyPredictResponse(BaseModel):
 
 
 class ScoresRequest(BaseModel):
-    id: str
-    texts: list[str] = Field(min_length=1, max_length=10_000)
+    id: ModelId
+    texts: list[Annotated[str, Field(max_length=200_000)]] = Field(min_length=1, max_length=10_000)
 
 
 class TextsRequest(BaseModel):
@@ -64,13 +69,15 @@ class BatchPredictResponse(BaseModel):
 
 class ClusteringRequest(BaseModel):
     n_clusters: int | None = Field(None, ge=2, le=200, description="omit to choose k by silhouette")
-    k_min: int = Field(4, ge=2)
-    k_max: int = Field(16, le=200)
+    k_min: int = Field(4, ge=2, le=200)
+    k_max: int = Field(16, ge=2, le=200)
     wait: bool = False
 
 
 class NamesRequest(BaseModel):
-    names: dict[int, str] = Field(examples=[{"0": "Billing", "3": "Roaming"}])
+    names: dict[Annotated[int, Field(ge=0, le=10_000)], Annotated[str, Field(max_length=200)]] = (
+        Field(max_length=200, examples=[{"0": "Billing", "3": "Roaming"}])
+    )
 
 
 class AssignResponse(BaseModel):

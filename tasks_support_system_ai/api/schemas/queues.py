@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from tasks_support_system_ai.analytics import Granularity
+
+#: The spec's local midnight timestamps: ISO 8601 without a zone (not RFC 3339 date-time).
+LocalDateTime = Annotated[
+    datetime,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "ISO 8601 date and time without a zone, e.g. 2017-01-02T00:00:00",
+        }
+    ),
+]
 
 
 class QueueInfo(BaseModel):
@@ -64,16 +76,16 @@ class LoadOut(BaseModel):
 
 
 class TimeOut(BaseModel):
-    busiest_day: datetime
-    quietest_day: datetime
+    busiest_day: LocalDateTime
+    quietest_day: LocalDateTime
     weekend_avg: float
     weekday_avg: float
 
 
 class QueueStatsResponse(BaseModel):
     queue_id: int
-    start_date: datetime
-    end_date: datetime
+    start_date: LocalDateTime
+    end_date: LocalDateTime
     granularity: Granularity
     structure: QueueStructureOut
     load: LoadOut

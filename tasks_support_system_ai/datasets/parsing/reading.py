@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from pathlib import PurePath
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -24,6 +25,8 @@ UTF8_BOM = b"\xef\xbb\xbf"
 PARQUET_SUFFIXES = frozenset({".parquet", ".pq"})
 DELIMITERS = (",", ";", "\t")
 MB = 1024 * 1024
+MAX_COLUMNS = 1000  # defaults of the settings max_csv_columns / max_csv_line_bytes
+MAX_LINE_BYTES = MB
 
 
 @dataclass(frozen=True)
@@ -34,15 +37,27 @@ class RawTable:
     source_format: SourceFormat
 
 
-def read_table(data: bytes, filename: str, *, max_bytes: int) -> RawTable:
-    """Read an upload as CSV or Parquet (decided by magic bytes, then by the file name)."""
+def read_table(
+    data: bytes,
+    filename: str,
+    *,
+    max_bytes: int,
+    max_columns: int = MAX_COLUMNS,
+    max_line_bytes: int = MAX_LINE_BYTES,
+) -> RawTable:
+    """Read an upload as CSV or Parquet (decided by magic bytes, then by the file name).
+
+    The shape is bounded before pandas sees the cells: parsing 300,000 columns or one 50 MB
+    line costs far more than the bytes suggest."""
     _check_size(data, max_bytes)
     if _is_blank(data):
         raise DatasetValidationError("The file is empty.", code="empty_file")
     if data.startswith(PARQUET_MAGIC):
+        _check_parquet_columns(data, max_columns)
         table = RawTable(_read_parquet(data), "parquet")
     else:
         _reject_binary(data, filename)
+        _check_csv_shape(data, max_columns, max_line_bytes)
         table = RawTable(_read_csv(data), "csv")
     if table.frame.empty:
         raise DatasetValidationError(
@@ -57,6 +72,44 @@ def _check_size(data: bytes, max_bytes: int) -> None:
             f"The file is {len(data) / MB:.1f} MB; the upload limit is {max_bytes / MB:.1f} MB.",
             size_bytes=len(data),
             limit_bytes=max_bytes,
+        )
+
+
+def _check_csv_shape(data: bytes, max_columns: int, max_line_bytes: int) -> None:
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    ends = np.concatenate(([-1], newlines, [len(data)]))
+    lengths = np.diff(ends) - 1
+    longest = int(lengths.argmax())
+    if int(lengths[longest]) > max_line_bytes:
+        raise DatasetValidationError(
+            f"Line {longest + 1} is {int(lengths[longest]):,} bytes long; the limit is "
+            f"{max_line_bytes:,} bytes per line.",
+            code="line_too_long",
+            row=longest + 1,
+            limit_bytes=max_line_bytes,
+        )
+    header = data[: int(ends[1])] if ends.size > 2 else data
+    columns = max(header.count(d.encode()) for d in DELIMITERS) + 1
+    if columns > max_columns:
+        raise DatasetValidationError(
+            f"The header has {columns:,} columns; the limit is {max_columns:,}.",
+            code="too_many_columns",
+            columns=columns,
+            limit=max_columns,
+        )
+
+
+def _check_parquet_columns(data: bytes, max_columns: int) -> None:
+    try:
+        columns = len(pq.read_schema(pa.BufferReader(data)).names)
+    except (pa.ArrowException, OSError, ValueError):
+        return  # unreadable: the full read below says so
+    if columns > max_columns:
+        raise DatasetValidationError(
+            f"The file has {columns:,} columns; the limit is {max_columns:,}.",
+            code="too_many_columns",
+            columns=columns,
+            limit=max_columns,
         )
 
 

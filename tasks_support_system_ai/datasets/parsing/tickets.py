@@ -16,6 +16,8 @@ from tasks_support_system_ai.errors import DatasetValidationError
 
 COLUMNS = ("queueId", "date", "new_tickets")
 COUNT = "a non-negative whole number of tickets"
+#: Tickets of one queue on one day; 2^31 rows of this still sum inside int64 with room.
+MAX_COUNT = 2**31 - 1
 
 
 def parse_tickets(raw: pd.DataFrame) -> Canonical:
@@ -36,6 +38,12 @@ def _counts(raw: pd.DataFrame) -> npt.NDArray[np.int64]:
         ~numbers.integral(), "invalid_count", problem="is not a whole number", expected=COUNT
     )
     cells.reject(numbers.values < 0, "negative_count", problem="is negative", expected=COUNT)
+    cells.reject(
+        numbers.values > MAX_COUNT,
+        "count_too_large",
+        problem="is too large",
+        expected=f"at most {MAX_COUNT:,} tickets per queue and day",
+    )
     return numbers.per_row()
 
 
