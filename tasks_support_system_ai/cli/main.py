@@ -61,7 +61,9 @@ def api(
     port: int | None = typer.Option(None, help="port (default from settings)"),
     workers: int = typer.Option(2, min=1, help="API worker processes (uvicorn)"),
     demo: bool = typer.Option(
-        False, help="load the synthetic demo data when nothing is loaded (as `serve` does)"
+        False,
+        envvar="SUPPORT_AI_DEMO",
+        help="load the synthetic demo data when nothing is loaded (as `serve` does)",
     ),
 ) -> None:
     """Start only the API, with N worker processes: the deployment's `api` service.

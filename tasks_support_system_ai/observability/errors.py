@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 def init_sentry(settings: Settings, component: str) -> bool:
     """Start reporting if a DSN is configured; True if it is on."""
-    if settings.sentry_dsn is None:
+    if settings.sentry_dsn is None or not settings.sentry_dsn.get_secret_value():
         return False
     import sentry_sdk
 
