@@ -89,11 +89,16 @@ class JobService:
 
     def queue_depth(self) -> int | None:
         """Job messages waiting in the broker queue, or None if the broker does not answer."""
+        from kombu.exceptions import ChannelError
+
         try:
             with self.app.connection_for_read() as connection:
                 connection.ensure_connection(max_retries=1, timeout=QUEUE_DEPTH_TIMEOUT_S)
                 queue = self.app.conf.task_default_queue
-                declared = connection.default_channel.queue_declare(queue=queue, passive=True)
+                try:
+                    declared = connection.default_channel.queue_declare(queue=queue, passive=True)
+                except ChannelError:  # "not found": Redis keeps no empty queues
+                    return 0
                 return int(declared.message_count)
         except Exception as error:  # a metrics scrape must not fail on the broker
             log.warning("queue depth unavailable: %s", type(error).__name__)
