@@ -17,6 +17,14 @@ COPY tasks_support_system_ai ./tasks_support_system_ai
 # The build backend (poetry-core) is pinned with hashes in main.lock: no build isolation needed.
 RUN /opt/venv/bin/pip install --no-deps --no-build-isolation . \
     && /opt/venv/bin/pip uninstall --yes pip
+# Not needed to run: Jupyter extensions, source maps, C headers, the big libraries' own tests.
+WORKDIR /opt/venv/lib/python3.11/site-packages
+RUN rm -rf /opt/venv/share/jupyter pydeck/nbextension plotly/labextension \
+        pyarrow/include pyarrow/src numpy/_core/include \
+        pandas/tests numpy/*/tests numpy/tests pyarrow/tests statsmodels/*/tests \
+        statsmodels/*/*/tests scipy/*/tests scipy/*/*/tests sklearn/*/tests sklearn/tests \
+        matplotlib/tests \
+    && find . -name "*.js.map" -delete
 
 FROM ${PYTHON_IMAGE} AS runtime
 ARG VERSION=dev

@@ -28,6 +28,7 @@ from tasks_support_system_ai.config import Settings, get_settings
 from tasks_support_system_ai.context import AppContext, build_context
 from tasks_support_system_ai.memory import keep_large_blocks_returnable
 from tasks_support_system_ai.observability.errors import init_sentry
+from tasks_support_system_ai.observability.metrics import set_enabled as set_metrics_enabled
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ forecasting (e.g. `/ts/api/queues`), `/nlp` for ticket classifiers (e.g. `/nlp/a
 def create_app(settings: Settings | None = None, context: AppContext | None = None) -> FastAPI:
     """Build the API; pass ``context`` to share one already built (tests, benchmarks)."""
     configured = settings or (context.settings if context else get_settings())
+    set_metrics_enabled(configured.metrics_enabled)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

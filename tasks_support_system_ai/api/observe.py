@@ -62,12 +62,12 @@ class ObserveMiddleware:
         token = set_request_id(request_id)
         started = time.perf_counter()
         if self.enabled:
-            metrics.HTTP_IN_FLIGHT.inc()
+            metrics.in_flight.count += 1  # the event loop's thread only: no lock needed
         try:
             await self.app(scope, receive, send_with_id)
         finally:
             if self.enabled:
-                metrics.HTTP_IN_FLIGHT.dec()
+                metrics.in_flight.count -= 1
                 metrics.record_request(
                     scope["method"], route_template(scope), status, time.perf_counter() - started
                 )

@@ -24,6 +24,8 @@ from prometheus_client.core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from tasks_support_system_ai.observability import batching
+
 HTTP_BUCKETS: Final = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 INFERENCE_BUCKETS: Final = (
     0.00002, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01, 0.05, 0.25, 1, 5,
@@ -71,26 +73,37 @@ JOB_DURATION = Histogram(
 )
 
 
+_enabled = True
+_requests = batching.BatchedCounter(HTTP_REQUESTS)
+_latency = batching.BatchedHistogram(HTTP_LATENCY, HTTP_BUCKETS)
+_inferences = batching.BatchedCounter(INFERENCES)
+_inference_latency = batching.BatchedHistogram(INFERENCE_LATENCY, INFERENCE_BUCKETS)
+in_flight = batching.InFlight(HTTP_IN_FLIGHT)
+batching.register(_requests, _latency, _inferences, _inference_latency, in_flight)
+
+
+def set_enabled(enabled: bool) -> None:
+    """Switch inference recording off with ``SUPPORT_AI_METRICS_ENABLED=false`` (per process)."""
+    global _enabled  # noqa: PLW0603  # one switch per process, set by the app factory
+    _enabled = enabled
+
+
 def record_request(method: str, route: str, status: int, seconds: float) -> None:
     method = method if method in METHODS else "OTHER"
-    HTTP_REQUESTS.labels(method, route, str(status)).inc()
-    HTTP_LATENCY.labels(method, route).observe(seconds)
+    _requests.add((method, route, str(status)))
+    _latency.observe((method, route), seconds)
 
 
 class InferenceTimer:
-    """Records one prediction call; children per model are cached (the fast path is ~µs)."""
+    """Records prediction calls of one serving path (``fast``, ``route``, ``batch``)."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._children: dict[str, tuple[Counter, Histogram]] = {}
 
     def record(self, model: str, texts: int, seconds: float) -> None:
-        children = self._children.get(model)
-        if children is None:
-            children = (INFERENCES.labels(model, self.path), INFERENCE_LATENCY.labels(model))
-            self._children[model] = children
-        children[0].inc(texts)
-        children[1].observe(seconds)
+        if _enabled:
+            _inferences.add((model, self.path), texts)
+            _inference_latency.observe((model,), seconds)
 
 
 class _ThisProcess(Collector):
@@ -117,6 +130,7 @@ class FileCollector(Collector):
 def render(folders: list[str], extra: Iterable[Collector] = ()) -> tuple[bytes, str]:
     """The text exposition: the processes' metrics (``folders`` when several processes write
     files, else this process's), plus ``extra`` collectors read at scrape time."""
+    batching.flush()  # this process's latest counts; the others flush every second
     registry = CollectorRegistry(auto_describe=False)
     registry.register(FileCollector(lambda: folders) if folders else _ThisProcess())
     for collector in extra:

@@ -47,6 +47,7 @@ class NativeStack:
     with_dashboard: bool = not DASHBOARD_PENDING
     log_level: str = "WARNING"
     nginx_workers: int = 1
+    demo: bool = False
     ports: dict[str, int] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
@@ -170,7 +171,7 @@ class NativeStack:
             "SUPPORT_AI_MAX_UPLOAD_MB": str(self.max_upload_mb),
             "SUPPORT_AI_LOG_FORMAT": "json",
             "SUPPORT_AI_LOG_LEVEL": self.log_level,
-            "SUPPORT_AI_DEMO": "false",
+            "SUPPORT_AI_DEMO": "true" if self.demo else "false",
             "SUPPORT_AI_API_URL": f"http://127.0.0.1:{self.ports['api']}",
         }
 

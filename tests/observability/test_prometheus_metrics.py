@@ -71,7 +71,8 @@ def test_files_of_exited_processes_are_dropped_on_worker_start(tmp_path: Path) -
 def test_the_api_serves_its_local_workers_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(ENV, raising=False)
+    monkeypatch.setenv(ENV, "recorded-so-that-the-test-restores-it")
+    monkeypatch.delenv(ENV)
     assert served_folders() == []
     (tmp_path / "worker").mkdir()
     (tmp_path / "api" / "old.db").parent.mkdir()
