@@ -71,7 +71,7 @@ def mixed_script(
     for share, requests in groups:
         picked += [rng.choice(requests) for _ in range(round(share * size))]
     rng.shuffle(picked)
-    specs = ",".join(_lua_spec(r, headers) for r in picked)
+    specs = ",\n".join(_lua_spec(r, headers) for r in picked)
     path = folder / "mix.lua"
     path.write_text(LUA % specs, encoding="utf-8")
     return path
@@ -79,11 +79,10 @@ def mixed_script(
 
 def _lua_spec(request: Request, headers: dict[str, str]) -> str:
     all_headers = {**headers, **({"Content-Type": "application/json"} if request.body else {})}
-    lua_headers = (
-        "{" + ",".join(f"[{_lua_str(k)}]={_lua_str(v)}" for k, v in all_headers.items()) + "}"
-    )
+    pairs = ", ".join(f"[ {_lua_str(k)} ] = {_lua_str(v)}" for k, v in all_headers.items())
+    lua_headers = "{ " + pairs + " }"  # spaces: "[[" would open a Lua long string
     body = _lua_str(request.body) if request.body is not None else "nil"
-    return f"{{{_lua_str(request.method)},{_lua_str(request.path)},{lua_headers},{body}}}"
+    return f"{{ {_lua_str(request.method)}, {_lua_str(request.path)}, {lua_headers}, {body} }}"
 
 
 def _lua_str(text: str) -> str:
@@ -95,7 +94,10 @@ def run(url: str, seconds: float, connections: int, script: Path, threads: int =
         require_wrk(), f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
         "--latency", "--timeout", "10s", "-s", str(script), url,
     ]  # fmt: skip
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    if completed.stderr.strip():  # wrk reports a broken script here and carries on without it
+        raise SystemExit(f"wrk: {completed.stderr.strip()}")
+    output = completed.stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output

@@ -100,7 +100,10 @@ class NativeStack:
         self.wait_for("api", f"http://127.0.0.1:{self.ports['api']}/health")
         # After the API: it migrates the schema once; a worker starting at the same time races it.
         worker_env = {
-            **self._app_env("worker"),
+            # The data folder is shared, as compose shares a volume (the demo texts live there);
+            # metrics are the worker's own, as in its own container (served on its own port).
+            **self._app_env("api"),
+            "SUPPORT_AI_METRICS_DIR": str(self.scratch / "worker" / "metrics"),
             "SUPPORT_AI_WORKER_METRICS_PORT": str(self.ports["worker_metrics"]),
         }
         self._spawn("worker", self._cli("worker", "--concurrency", "2"), worker_env)
