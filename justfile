@@ -65,3 +65,25 @@ worker *args:
 # API-key check cost per request: cached verification and the auth middleware vs a database read
 bench-auth *args:
     {{venv}}/python benchmarks/bench_auth.py {{args}}
+
+# --- deploy: the compose stack, soak and metrics-cost benchmarks ---
+
+# Build and start the whole stack (needs .env: cp .env.example .env, then edit the secrets)
+up *args:
+    docker compose up -d --build {{args}}
+
+# Stop the stack (volumes are kept; `just down -v` deletes the data)
+down *args:
+    docker compose down {{args}}
+
+# Follow the logs of every service (or of the ones named)
+logs *services:
+    docker compose logs -f --tail 100 {{services}}
+
+# 5 minutes of mixed traffic through nginx (native stack on local ports): errors, p50/p99, RSS
+soak *args:
+    {{venv}}/python benchmarks/soak.py {{args}}
+
+# predict_nlp throughput with request metrics on vs off (the metrics' cost)
+bench-metrics *args:
+    {{venv}}/python benchmarks/bench_metrics.py {{args}}

@@ -173,6 +173,26 @@ class Settings(BaseSettings):
         """Owner-only file holding the admin key ``serve`` created (read by CLI, dashboard)."""
         return self.data_dir / "admin_api_key"
 
+    # --- deploy: observability (metrics, logs, errors) ---
+    metrics_enabled: bool = Field(True, description="serve /metrics and record request metrics")
+    metrics_dir: Path | None = Field(
+        None, description="prometheus multiprocess folder; default data_dir/metrics"
+    )
+    worker_metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="a worker also serves /metrics on this port"
+    )
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto", description="json: one JSON object per line; auto: text on a terminal"
+    )
+    log_file: Path | None = Field(None, description="also log here, rotated at 10 MB")
+    sentry_dsn: SecretStr | None = Field(None, description="report errors to Sentry when set")
+    sentry_environment: str = "production"
+    sentry_traces_sample_rate: float = Field(0.0, ge=0.0, le=1.0)
+
+    @property
+    def resolved_metrics_dir(self) -> Path:
+        return self.metrics_dir or self.data_dir / "metrics"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

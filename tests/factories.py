@@ -62,3 +62,25 @@ def seasonal_tickets_frame(days: int = 730, seed: int = 7) -> pd.DataFrame:
         parts.append(pd.DataFrame({"queueId": queue, "date": dates, "new_tickets": counts}))
     frame = pd.concat(parts, ignore_index=True)
     return frame[frame["new_tickets"] > 0].reset_index(drop=True)
+
+
+# --- deploy: a tiny labelled texts data set (train a classifier in a second) ---
+TEXT_TOPICS = {
+    "billing": ["charged twice for my invoice", "refund for the payment", "wrong amount on bill"],
+    "internet": ["mobile internet is down", "no connection at home", "router keeps dropping wifi"],
+    "roaming": ["roaming does not work abroad", "cannot call from Spain", "data abroad blocked"],
+}
+
+
+def labelled_texts_csv(per_topic: int = 30) -> bytes:
+    """English ticket texts with labels (columns subject, text, label); synthetic."""
+    rows = [
+        {
+            "subject": f"Ticket {k}",
+            "text": f"{phrases[k % 3]}, please help (case {k})",
+            "label": label,
+        }
+        for label, phrases in TEXT_TOPICS.items()
+        for k in range(per_topic)
+    ]
+    return pd.DataFrame(rows).to_csv(index=False).encode()

@@ -16,6 +16,8 @@ from tasks_support_system_ai.api.auth import install_auth
 from tasks_support_system_ai.api.errors import install_error_handlers
 from tasks_support_system_ai.api.fast_predict import FastPredictMiddleware, PredictorLookup
 from tasks_support_system_ai.api.limits import BusySlots, RequestLimitsMiddleware, request_limits
+from tasks_support_system_ai.api.observe import ObserveMiddleware
+from tasks_support_system_ai.api.observe import router as metrics_router
 from tasks_support_system_ai.api.routes import (
     admin,
     auth,
@@ -32,6 +34,8 @@ from tasks_support_system_ai.config import Settings, get_settings
 from tasks_support_system_ai.context import AppContext, build_context
 from tasks_support_system_ai.jobs.liveness import Reaper
 from tasks_support_system_ai.memory import keep_large_blocks_returnable
+from tasks_support_system_ai.observability.errors import init_sentry
+from tasks_support_system_ai.observability.metrics import set_enabled as set_metrics_enabled
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +47,15 @@ forecasting (e.g. `/ts/api/queues`), `/nlp` for ticket classifiers (e.g. `/nlp/a
 
 def create_app(settings: Settings | None = None, context: AppContext | None = None) -> FastAPI:
     """Build the API; pass ``context`` to share one already built (tests, benchmarks)."""
+    configured = settings or (context.settings if context else get_settings())
+    set_metrics_enabled(configured.metrics_enabled)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = context is None
         keep_large_blocks_returnable()
-        app.state.context = (context or build_context(settings or get_settings())).build_services()
+        init_sentry(configured, "api")
+        app.state.context = (context or build_context(configured)).build_services()
         await run_in_threadpool(app.state.context.active.refresh)
         threading.Thread(target=app.state.context.nlp.preload_production, daemon=True).start()
         reaper = Reaper(app.state.context).start()  # jobs whose worker died: retried or failed
@@ -82,6 +89,10 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     limits = request_limits(settings, context)
     app.state.busy_slots = BusySlots(limits.busy_requests)
     app.add_middleware(RequestLimitsMiddleware, limits=limits)
+    # Added last = outermost: times and ids every request, the fast predict path's included.
+    app.add_middleware(ObserveMiddleware, enabled=configured.metrics_enabled)
+    if configured.metrics_enabled:
+        app.include_router(metrics_router)
     app.include_router(health.router)
     for router in (queues.router, datasets.router, forecasts.router):
         app.include_router(router)

@@ -11,12 +11,15 @@ wrapped in its answer shape, ``{"clusters": [label]}``, as the legacy route does
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any, Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tasks_support_system_ai.api.observe import ROUTE_KEY
 from tasks_support_system_ai.nlp.linear import TextPredictor
+from tasks_support_system_ai.observability.metrics import InferenceTimer
 
 PATHS: Final[dict[str, Callable[[str], object]]] = {
     "/api/predict_nlp": lambda label: label,
@@ -32,6 +35,7 @@ class FastPredictMiddleware:
     def __init__(self, app: ASGIApp, lookup: Callable[[], PredictorLookup | None]) -> None:
         self.app = app
         self.lookup = lookup
+        self.inferences = InferenceTimer("fast")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in PATHS:
@@ -42,6 +46,7 @@ class FastPredictMiddleware:
         if label is None:
             await self.app(scope, _replay(body, complete, receive), send)
             return
+        scope[ROUTE_KEY] = scope["path"]
         payload = json.dumps(PATHS[scope["path"]](label), ensure_ascii=False).encode()
         headers = [*HEADERS, (b"content-length", str(len(payload)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -60,7 +65,12 @@ class FastPredictMiddleware:
         if not isinstance(model_id, str) or not isinstance(text, str) or not text.strip():
             return None
         predict = lookup(model_id)
-        return predict(text) if predict is not None else None
+        if predict is None:
+            return None
+        started = time.perf_counter()
+        label = predict(text)
+        self.inferences.record(model_id, 1, time.perf_counter() - started)
+        return label
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, bool]:

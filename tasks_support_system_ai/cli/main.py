@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from tasks_support_system_ai.cli import access, data, forecast, sync
-from tasks_support_system_ai.config import get_settings
+from tasks_support_system_ai.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from tasks_support_system_ai.auth import AuthService
@@ -28,9 +28,10 @@ app.add_typer(access.keys_app, name="keys")
 
 @app.callback()
 def _configure() -> None:
-    logging.basicConfig(
-        level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from tasks_support_system_ai.observability.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format, settings.log_file)
 
 
 @app.command()
@@ -48,35 +49,14 @@ def serve(
     ),
 ) -> None:
     """Start the API (OpenAPI docs at /docs) and a job worker, on demo data on first run."""
-    import uvicorn
-
-    from tasks_support_system_ai.context import build_context
-    from tasks_support_system_ai.datasets.bootstrap import ensure_demo_data
-
     settings = get_settings()
-    context = build_context(settings)
-    if demo:
-        ensure_demo_data(
-            context.datasets, settings.demo_dir, seed=settings.demo_seed, progress=True
-        )
-        if context.nlp.ensure_default_model():  # trained by the worker started below
-            logging.getLogger(__name__).info("Training the default classifier (a job)")
-    announce_local_admin_key(context.auth)
-    context.close()
+    _prepare(settings, demo=demo)
     job_worker = _start_worker_process() if with_worker else None
     # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through Python (not the
     # default handler) lets the ``finally`` below stop the worker instead of orphaning it.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        uvicorn.run(
-            "tasks_support_system_ai.api.app:create_app",
-            factory=True,
-            host=host or settings.host,
-            port=port or settings.port,
-            workers=workers,
-            log_level=settings.log_level.lower(),
-            access_log=settings.access_log,
-        )
+        _run_api(settings, host, port, workers)
     finally:
         if job_worker is not None:
             _stop(job_worker)
@@ -94,6 +74,65 @@ def announce_local_admin_key(auth: AuthService) -> None:
             f'Send it as the X-API-Key header: export SUPPORT_AI_API_KEY="$(cat {path})"',
             err=True,
         )
+
+
+@app.command()
+def api(
+    host: str | None = typer.Option(None, help="bind address (default from settings)"),
+    port: int | None = typer.Option(None, help="port (default from settings)"),
+    workers: int = typer.Option(2, min=1, help="API worker processes (uvicorn)"),
+    demo: bool = typer.Option(
+        False,
+        envvar="SUPPORT_AI_DEMO",
+        help="load the synthetic demo data when nothing is loaded (as `serve` does)",
+    ),
+) -> None:
+    """Start only the API, with N worker processes: the deployment's `api` service.
+
+    Jobs run on separate `support-ai worker` processes sharing the database, object store
+    and SUPPORT_AI_BROKER_URL; metrics of every API process are merged at /metrics.
+    """
+    settings = get_settings()
+    _prepare(settings, demo=demo)
+    _run_api(settings, host, port, workers)
+
+
+def _prepare(settings: Settings, *, demo: bool) -> None:
+    """Once, before any API process starts: migrate the schema (API processes would race to),
+    and with ``demo`` load the demo data and queue the default classifier's training."""
+    from tasks_support_system_ai.context import build_context
+    from tasks_support_system_ai.datasets.bootstrap import ensure_demo_data
+
+    context = build_context(settings)
+    if demo:
+        ensure_demo_data(
+            context.datasets, settings.demo_dir, seed=settings.demo_seed, progress=True
+        )
+        if context.nlp.ensure_default_model():  # trained by a job worker
+            logging.getLogger(__name__).info("Training the default classifier (a job)")
+    announce_local_admin_key(context.auth)  # `serve` and `api` alike, on first start
+    context.close()
+
+
+def _run_api(settings: Settings, host: str | None, port: int | None, workers: int) -> None:
+    """uvicorn with our JSON logging in every process and metrics merged across processes."""
+    from tasks_support_system_ai.observability.logs import uvicorn_log_config
+    from tasks_support_system_ai.observability.multiproc import API, use_multiprocess_dir
+
+    if settings.metrics_enabled:  # before uvicorn imports the app (and prometheus_client)
+        use_multiprocess_dir(settings.resolved_metrics_dir / API, clear=True)
+    import uvicorn
+
+    uvicorn.run(
+        "tasks_support_system_ai.api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        log_config=uvicorn_log_config(settings.log_level, settings.log_format, settings.log_file),
+        access_log=settings.access_log,
+    )
 
 
 def _start_worker_process() -> subprocess.Popen[bytes]:

@@ -101,6 +101,7 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    request_id: Mapped[str | None] = mapped_column(String(128))  # the submitting request's
 
 
 class JobPart(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -10,11 +11,15 @@ from typing import TYPE_CHECKING, Any, Final
 from tasks_support_system_ai.errors import ConflictError
 from tasks_support_system_ai.jobs.store import JobRecord, JobStore
 from tasks_support_system_ai.jobs.tasks import LABEL_PART, PUBLISH_LABELS, RUN_JOB
+from tasks_support_system_ai.observability.events import job_entered
+from tasks_support_system_ai.observability.request_id import current_request_id
 
 if TYPE_CHECKING:
     from tasks_support_system_ai.jobs.celery_app import JobsCelery
 
+log = logging.getLogger(__name__)
 WAIT_POLL_S: Final = 0.05
+QUEUE_DEPTH_TIMEOUT_S: Final = 2.0
 COOPERATIVE_KINDS: Final = frozenset({"labeling"})
 """Job kinds that check for cancellation often enough not to be terminated."""
 
@@ -38,8 +43,9 @@ class JobService:
 
     def submit(self, kind: str, params: dict[str, Any]) -> JobRecord:
         """Record a single-stage job and queue it; the message carries only the job id."""
-        record = self.store.create(kind, params, [kind])
+        record = self.store.create(kind, params, [kind], request_id=current_request_id())
         self.app.send_task(RUN_JOB, args=[record.id], task_id=record.id)
+        job_entered(kind, "queued")
         return record
 
     def resend(self, job_id: str) -> None:
@@ -48,7 +54,9 @@ class JobService:
 
     def submit_labeling(self, params: dict[str, Any], parts: int) -> JobRecord:
         """Label parts in parallel (a chord's header), then publish once all are done."""
-        record = self.store.create("labeling", params, ["label", "publish"])
+        record = self.store.create(
+            "labeling", params, ["label", "publish"], request_id=current_request_id()
+        )
         self.store.add_parts(record.id, parts)
         header = [
             self.app.signature(LABEL_PART, args=[record.id, part], immutable=True).set(
@@ -62,6 +70,7 @@ class JobService:
         from celery import chord
 
         chord(header, app=self.app)(body)
+        job_entered("labeling", "queued")
         return record
 
     def cancel(self, job_id: str) -> JobRecord:
@@ -78,7 +87,26 @@ class JobService:
         if record.status == "running" and record.kind not in COOPERATIVE_KINDS:
             self.app.control.revoke(job_id, terminate=True, signal="SIGTERM")
             record = self.store.cancelled(job_id)
+        if record.status == "cancelled":
+            job_entered(record.kind, "cancelled")
         return record
+
+    def queue_depth(self) -> int | None:
+        """Job messages waiting in the broker queue, or None if the broker does not answer."""
+        from kombu.exceptions import ChannelError
+
+        try:
+            with self.app.connection_for_read() as connection:
+                connection.ensure_connection(max_retries=1, timeout=QUEUE_DEPTH_TIMEOUT_S)
+                queue = self.app.conf.task_default_queue
+                try:
+                    declared = connection.default_channel.queue_declare(queue=queue, passive=True)
+                except ChannelError:  # "not found": Redis keeps no empty queues
+                    return 0
+                return int(declared.message_count)
+        except Exception as error:  # a metrics scrape must not fail on the broker
+            log.warning("queue depth unavailable: %s", type(error).__name__)
+            return None
 
     def wait(self, job_id: str, timeout_s: float) -> JobRecord:
         """The job once finished, or as it is when ``timeout_s`` runs out."""

@@ -39,6 +39,7 @@ class JobRecord:
     started_at: datetime | None
     finished_at: datetime | None
     updated_at: datetime
+    request_id: str | None
 
     @classmethod
     def from_row(cls, row: Job) -> JobRecord:
@@ -62,7 +63,14 @@ class JobStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, kind: str, params: dict[str, Any], stages: list[str]) -> JobRecord:
+    def create(
+        self,
+        kind: str,
+        params: dict[str, Any],
+        stages: list[str],
+        *,
+        request_id: str | None = None,
+    ) -> JobRecord:
         row = Job(
             id=f"job_{uuid.uuid4().hex[:12]}",
             kind=kind,
@@ -75,6 +83,7 @@ class JobStore:
             error_message=None,
             cancel_requested=False,
             attempts=0,
+            request_id=request_id,
         )
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             session.add(row)

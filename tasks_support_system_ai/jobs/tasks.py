@@ -8,6 +8,7 @@ redoes finished work or undoes an outcome.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,9 @@ from tasks_support_system_ai.errors import SupportAIError, public_message
 from tasks_support_system_ai.jobs.liveness import beating, is_alive
 from tasks_support_system_ai.jobs.progress import JobCancelled, JobProgress, PartsPending
 from tasks_support_system_ai.jobs.runtime import worker_context
-from tasks_support_system_ai.jobs.store import JobStore
+from tasks_support_system_ai.jobs.store import JobRecord, JobStore
+from tasks_support_system_ai.observability.events import job_entered, job_finished
+from tasks_support_system_ai.observability.request_id import reset_request_id, set_request_id
 
 if TYPE_CHECKING:
     from celery import Task
@@ -115,9 +118,27 @@ def guarded(
 
     A part of a split job (``completes_job=False``) records its own outcome on its part row.
     While the stage runs, a heartbeat says its worker is alive (``jobs.liveness``).
+    Log lines written meanwhile carry the id of the request that submitted the job.
     """
     liveness = liveness or Liveness()
     record = store.get(job_id)
+    token = set_request_id(record.request_id)
+    try:
+        _run_stage(store, record, stage, work, completes_job=completes_job)
+    finally:
+        reset_request_id(token)
+
+
+def _run_stage(
+    store: JobStore,
+    record: JobRecord,
+    stage: str,
+    work: Callable[[JobProgress], dict[str, Any]],
+    *,
+    completes_job: bool,
+) -> None:
+    """``guarded``'s body; metrics count a split job's parts under ``<kind>.<stage>``."""
+    job_id, kind = record.id, record.kind
     if record.finished:
         log.info("Job %s is already %s; skipping %s", job_id, record.status, stage)
         return
@@ -126,24 +147,37 @@ def guarded(
         return
     if record.cancel_requested:
         store.cancelled(job_id)
+        job_entered(kind, "cancelled")
         return
     unless_alive_s = liveness.lost_after_s if liveness.exclusive else None
     if store.start_stage(job_id, stage, unless_alive_s=unless_alive_s) is None:
         log.info("Job %s is running on a live worker or finished; skipping a delivery", job_id)
         return
+    if record.status == "queued":
+        job_entered(kind, "running")
+    started = time.monotonic()
+    outcome = "succeeded"
     try:
         with beating(store, job_id, liveness.heartbeat_s, liveness.part):
             result = work(JobProgress(store, job_id))
     except PartsPending:
+        outcome = "pending"
         raise
     except JobCancelled:
+        outcome = "cancelled"
         store.cancelled(job_id)
     except SupportAIError as error:
+        outcome = "failed"
         store.fail(job_id, error.code, error.message)
     except Exception as error:
+        outcome = "failed"
         log.exception("Job %s failed in %s", job_id, stage)
         store.fail(job_id, "internal_error", f"{stage} failed: {public_message(error)}")
     else:
         if completes_job:
             store.finish_stage(job_id, stage)
             store.succeed(job_id, result)
+    finally:
+        if outcome != "pending":  # the stage runs again on retry
+            label = kind if completes_job else f"{kind}.{stage}"
+            job_finished(label, outcome, time.monotonic() - started)

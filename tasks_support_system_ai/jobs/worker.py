@@ -97,12 +97,15 @@ def watch_pool(
 
 def run_worker(concurrency: int | None = None, parent_pid: int | None = None) -> None:
     """Run jobs until stopped: migrate the database, then consume the job queue."""
-    from tasks_support_system_ai.context import build_context
+    from tasks_support_system_ai.observability.worker import start_worker_observability
 
     if parent_pid is not None:
         watch_parent(parent_pid)
     watch_pool()
     settings = get_settings()
+    start_worker_observability(settings)  # first: it decides how metrics are stored
+    from tasks_support_system_ai.context import build_context
+
     context = build_context(settings)  # migrates the database before any job runs
     processes = concurrency or settings.worker_concurrency
     context.jobs.app.worker_main(

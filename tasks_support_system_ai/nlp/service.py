@@ -33,6 +33,7 @@ from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.memory import release_free_memory
 from tasks_support_system_ai.nlp.batch import predict_distinct
 from tasks_support_system_ai.nlp.linear import LinearTextModel, TextPredictor
+from tasks_support_system_ai.observability.metrics import InferenceTimer
 from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
 from tasks_support_system_ai.registry.store import Stage
 
@@ -48,6 +49,8 @@ LINEAR_EXPORT: Final = "linear.npz"
 DEFAULT_MODEL: Final = ("logistic", {"C": 10, "solver": "lbfgs"})
 """The default classifier: the best macro-F1 per second of fit on the demo texts."""
 WAIT_TIMEOUT_S: Final = 900.0
+_ROUTE_INFERENCES: Final = InferenceTimer("route")
+_BATCH_INFERENCES: Final = InferenceTimer("batch")
 
 
 class Jobs(Protocol):
@@ -354,13 +357,18 @@ class NLPService:
     def predict(self, model_id: str, texts: Sequence[str]) -> list[str]:
         check_texts(texts)
         served = self._served(model_id)
-        if len(texts) == 1:
-            return [served.predict_one(texts[0])]
-        return served.predict_many(texts)
+        started = time.perf_counter()
+        labels = [served.predict_one(texts[0])] if len(texts) == 1 else served.predict_many(texts)
+        _ROUTE_INFERENCES.record(model_id, len(texts), time.perf_counter() - started)
+        return labels
 
     def predict_column(self, model_id: str, texts: pa.Array) -> pa.Array:
         """Labels of a large batch (a CSV block); rows may be empty, no single-text path."""
-        return self._served(model_id).predict_column(texts)
+        served = self._served(model_id)
+        started = time.perf_counter()
+        labels = served.predict_column(texts)
+        _BATCH_INFERENCES.record(model_id, len(texts), time.perf_counter() - started)
+        return labels
 
     def predict_scores(
         self, model_id: str, texts: Sequence[str]

@@ -33,6 +33,7 @@ class JobOut(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     updated_at: datetime
+    request_id: str | None = None
     result: dict[str, Any] | None = None
     parts: list[PartOut] | None = None
 
