@@ -61,6 +61,12 @@ class Settings(BaseSettings):
         600, ge=1, description="Redis: an unacknowledged job is redelivered after this long"
     )
 
+    # --- dashboard ---
+    dashboard_port: int = Field(8501, description="port of the Streamlit dashboard")
+    api_url: str | None = Field(
+        None, description="API the dashboard calls; default http://<host>:<port> of this service"
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -82,6 +88,13 @@ class Settings(BaseSettings):
         if self.broker_url and self.broker_url.startswith(("redis://", "rediss://")):
             return self.broker_url
         return f"db+{self.resolved_database_url}"
+
+    @property
+    def resolved_api_url(self) -> str:
+        if self.api_url:
+            return self.api_url.rstrip("/")
+        host = "127.0.0.1" if self.host in {"0.0.0.0", "::"} else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def jobs_dir(self) -> Path:
