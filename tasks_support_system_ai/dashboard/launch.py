@@ -28,7 +28,9 @@ def command(port: int, host: str = "127.0.0.1") -> list[str]:
         "--server.fileWatcherType",
         "none",
         "--client.toolbarMode",
-        "minimal",
+        "viewer",
+        "--client.showErrorDetails",
+        "none",
     ]
 
 
