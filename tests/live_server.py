@@ -32,6 +32,7 @@ class LiveServer:
     url: str
     data_dir: Path
     process: subprocess.Popen[bytes]
+    dashboard_url: str
 
     @property
     def api_key(self) -> str | None:
@@ -54,6 +55,18 @@ def wait_until_ready(url: str, process: subprocess.Popen[bytes], path: str = "/r
     raise RuntimeError(f"{url}{path} not ready after {READY_TIMEOUT_S} s")
 
 
+def wait_for_default_model(url: str, api_key: str | None) -> None:
+    """The default classifier ``serve`` trains on first start (a job) has reached production."""
+    headers = {"X-API-Key": api_key} if api_key else {}
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        models = httpx.get(url + "/api/get_models", headers=headers, timeout=10).json()
+        if any(m["stage"] == "production" and m["status"] == "ready" for m in models):
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"no production classifier after {READY_TIMEOUT_S} s")
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
@@ -65,18 +78,21 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def serve(data_dir: Path, *extra_args: str) -> Iterator[LiveServer]:
-    """``support-ai serve --no-dashboard`` on ``data_dir`` (demo data generated on first start)."""
-    port = free_port()
+    """``support-ai serve`` (API, worker, dashboard) on ``data_dir``, demo data made at start."""
+    port, dashboard_port = free_port(), free_port()
     env = {
         **os.environ,
         "SUPPORT_AI_DATA_DIR": str(data_dir),
         "SUPPORT_AI_LOG_LEVEL": "WARNING",
     }
     command = [sys.executable, "-m", "tasks_support_system_ai.cli", "serve", "--port", str(port)]
-    process = subprocess.Popen([*command, "--no-dashboard", *extra_args], env=env)
+    dashboard = ["--dashboard-port", str(dashboard_port)]
+    process = subprocess.Popen([*command, *dashboard, *extra_args], env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(url, process)
-        yield LiveServer(url, data_dir, process)
+        server = LiveServer(url, data_dir, process, f"http://127.0.0.1:{dashboard_port}")
+        wait_for_default_model(url, server.api_key)
+        yield server
     finally:
         stop(process)

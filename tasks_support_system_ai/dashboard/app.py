@@ -46,7 +46,7 @@ def main() -> None:
         st.Page(
             _guarded(render, path),
             title=title,
-            url_path=path,
+            url_path=None if path == "overview" else path,
             icon=icon,
             default=path == "overview",
         )

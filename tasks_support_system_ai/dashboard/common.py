@@ -7,14 +7,17 @@ dataset versions, so an upload or a roll-back invalidates them at once, and with
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ParamSpec
 
 import streamlit as st
 
 from tasks_support_system_ai.client import DEFAULT_URL, ApiError, SupportAIClient, resolve_api_key
 
+log = logging.getLogger(__name__)
 CACHE_TTL_S = 300
 VERSIONS_TTL_S = 3
 FORECAST_MODELS = ["auto", "naive", "es", "sarima", "prophet", "gbm", "linear", "vets"]
@@ -102,6 +105,26 @@ def run_page(render: Callable[[], None]) -> None:
         st.error(
             "This page could not be shown because of an unexpected error (code: dashboard_error)"
         )
+
+
+P = ParamSpec("P")
+
+
+def live_fragment(every_s: float) -> Callable[[Callable[P, None]], Callable[P, None]]:
+    """``st.fragment(run_every=...)`` whose API errors show as one plain sentence too."""
+
+    def decorate(func: Callable[P, None]) -> Callable[P, None]:
+        @functools.wraps(func)
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+            try:
+                func(*args, **kwargs)
+            except ApiError as error:
+                show_error(error)
+
+        fragment: Callable[P, None] = st.fragment(guarded, run_every=every_s)
+        return fragment
+
+    return decorate
 
 
 def sidebar() -> None:

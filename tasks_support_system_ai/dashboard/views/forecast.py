@@ -77,8 +77,14 @@ def forecast_figure(history: pd.Series, result: dict[str, Any], title: str) -> g
                 name=f"{level}% interval",
             )
         )
-    figure.add_trace(go.Scatter(x=history.index, y=history.values, name="history"))
-    figure.add_trace(go.Scatter(x=x, y=result["values"], name=f"forecast ({result['model']})"))
+    figure.add_trace(
+        go.Scatter(x=history.index, y=history.values, name="history", line={"color": "#444"})
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=x, y=result["values"], name=f"forecast ({result['model']})", line={"color": "#636efa"}
+        )
+    )
     figure.update_layout(
         title=title, height=420, margin={"t": 40, "b": 10}, legend={"orientation": "h"}
     )
@@ -225,7 +231,7 @@ def _whole_tree(queue_id: int, settings: dict[str, Any]) -> None:
     )
 
 
-@st.fragment(run_every=2)
+@common.live_fragment(2)
 def _tree_job_progress(job_id: str) -> None:
     job = common.api().job(job_id)
     st.progress(float(job["progress"]) / 100, text=f"Whole-tree run {job_id}: {job['status']}")

@@ -16,6 +16,7 @@ ACTIVE = {"queued", "running"}
 
 def render() -> None:
     st.title("Jobs")
+    common.api().health()  # one plain error, not one per section, when the API is down
     kind = st.selectbox(
         "Kind",
         ["all", "nlp_fit", "clustering_fit", "forecast_all", "backtest", "labeling"],
@@ -25,7 +26,7 @@ def render() -> None:
     _job_detail()
 
 
-@st.fragment(run_every=REFRESH_S)
+@common.live_fragment(REFRESH_S)
 def _job_list(kind: str | None) -> None:
     jobs = common.api().jobs(kind=kind, limit=50)
     if not jobs:

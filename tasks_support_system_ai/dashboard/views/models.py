@@ -65,7 +65,7 @@ def _train_form() -> None:
         st.success(f"Training {model_id} started.")
 
 
-@st.fragment(run_every=1.5)
+@common.live_fragment(1.5)
 def _training_progress(job_id: str) -> None:
     job = common.api().job(job_id)
     model_id = job["params"].get("model_id", "")

@@ -39,7 +39,7 @@ def _topics() -> None:
         model_id = common.api().fit_clustering(
             None if automatic else int(k), int(k_min), int(k_max)
         )
-        st.session_state["clustering"] = model_id
+        st.session_state["clustering_started"] = model_id
         st.success(f"Clustering {model_id} started.")
     runs = common.api().jobs(kind="clustering_fit", limit=20)
     if not runs:
