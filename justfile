@@ -61,3 +61,7 @@ bench-labeling *args:
 # Run a job worker (embedded folder queue, or SUPPORT_AI_BROKER_URL)
 worker *args:
     {{venv}}/support-ai worker {{args}}
+
+# Dashboard: page render times cold/warm in headless chromium, queue picker, 300-day forecast, RSS
+bench-dashboard *args:
+    {{venv}}/python benchmarks/bench_dashboard.py {{args}}

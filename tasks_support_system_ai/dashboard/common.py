@@ -204,7 +204,7 @@ def queue_picker(key: str = "queue") -> int:
 def _browse(key: str, chosen: int) -> int:
     """One select per level; each lists the children of the queue chosen above it."""
     path_ids = [q["id"] for q in read("queue_children", chosen)["path"]] if chosen else []
-    parent = 0
+    parent, parent_name = 0, "All queues"
     columns = st.columns(3)
     for depth in range(6):
         children = read("queue_children", parent)["children"]
@@ -212,7 +212,7 @@ def _browse(key: str, chosen: int) -> int:
             break
         ids = [None, *[q["id"] for q in children]]
         labels: dict[int | None, str] = {q["id"]: queue_label(q) for q in children}
-        labels[None] = "All queues" if depth == 0 else "(this level)"
+        labels[None] = f"All of {parent_name}" if depth else "All queues"
         wanted = path_ids[depth] if depth < len(path_ids) else None
         with columns[depth % 3]:
             picked = st.selectbox(
@@ -224,5 +224,5 @@ def _browse(key: str, chosen: int) -> int:
             )
         if picked is None:
             break
-        parent = int(picked)
+        parent, parent_name = int(picked), labels[picked].split(" · ")[0]
     return parent

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import REQUIRE_SERVICES
 from live_server import LiveServer, wait_until_ready
 
 CHROMIUM = os.environ.get("SUPPORT_AI_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("SUPPORT_AI_CHROMEDRIVER", "/usr/bin/chromedriver")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
 RENDER_TIMEOUT_S = 120
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 PAGES = ["", "data", "queues", "forecast", "models", "topics", "predict", "jobs"]
 
 if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
@@ -34,6 +34,9 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.support.expected_conditions import (  # noqa: E402
+    element_to_be_clickable,
+)
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
@@ -89,8 +92,18 @@ def choose(driver: WebDriver, label: str, option: str) -> None:
     box.send_keys(Keys.ENTER)
 
 
+def navigate(driver: WebDriver, page_title: str) -> None:
+    """Follow the sidebar link (a new URL would start a new session)."""
+    links = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNav"] a')
+    next(link for link in links if link.text.splitlines()[-1] == page_title).click()
+    WebDriverWait(driver, RENDER_TIMEOUT_S).until(
+        lambda d: d.find_element(By.TAG_NAME, "h1").text.strip() == page_title
+    )
+
+
 def screenshot(driver: WebDriver, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.find_element(By.TAG_NAME, "h1").click()  # no focused input in the picture
     driver.save_screenshot(str(SCREENSHOTS / f"dashboard-{name}.png"))
 
 
@@ -115,7 +128,7 @@ def test_pick_a_queue_and_forecast_it(
     wait_for_text(browser, f"{top['name']} · #{top['id']}")
     rendered(browser, charts=4)
     screenshot(browser, "queues")
-    browser.get(f"{dashboard}/forecast")  # the chosen queue stays chosen
+    navigate(browser, "Forecast")  # same session: the chosen queue stays chosen
     rendered(browser, charts=1)
     choose(browser, "Model", "es")
     wait_for_text(browser, "forecast (es)")
@@ -128,7 +141,8 @@ def test_train_then_predict(browser: WebDriver, dashboard: str, live_api: LiveSe
     browser.get(f"{dashboard}/models")
     rendered(browser, charts=3)
     browser.find_element(By.XPATH, "//summary[contains(., 'Train a new classifier')]").click()
-    browser.find_element(By.XPATH, "//button[contains(., 'Train')]").click()
+    train = (By.XPATH, "//button[normalize-space(.)='Train']")
+    WebDriverWait(browser, RENDER_TIMEOUT_S).until(element_to_be_clickable(train)).click()
     wait_for_text(browser, "started")
     model_id = text_of_page(browser).split("Training ", 1)[1].split(" ", 1)[0]
     deadline = time.monotonic() + RENDER_TIMEOUT_S
@@ -159,7 +173,9 @@ def test_a_bad_upload_shows_where_the_file_is_wrong(
     browser.get(f"{dashboard}/data")
     rendered(browser)
     browser.find_element(By.CSS_SELECTOR, 'input[type="file"]').send_keys(str(bad))
-    browser.find_element(By.XPATH, "//button[contains(., 'Validate and activate')]").click()
+    rendered(browser)
+    validate = (By.XPATH, "//button[contains(., 'Validate and activate')]")
+    WebDriverWait(browser, RENDER_TIMEOUT_S).until(element_to_be_clickable(validate)).click()
     wait_for_text(browser, "(code: invalid_queue_id)")
     assert "row 2" in text_of_page(browser)
     screenshot(browser, "data-error")

@@ -76,9 +76,13 @@ def _load_chart(queue_id: int, name: str, start: date, end: date, granularity: s
     if y.size > 1:
         slope, intercept = np.polyfit(np.arange(y.size), y, 1)
         trend = intercept + slope * np.arange(y.size)
-        figure.add_trace(go.Scatter(x=x, y=trend, name="trend", line={"dash": "dash"}))
+        figure.add_trace(
+            go.Scatter(x=x, y=trend, name="trend", line={"dash": "dash", "color": "#d62728"})
+        )
+    synthetic = " (synthetic data)" if common.read("data_status").get("synthetic") else ""
+    period = granularity.removesuffix("ly").replace("dai", "day")
     figure.update_layout(
-        title=f"{name}: tickets per {granularity.removesuffix('ly').replace('dai', 'day')}",
+        title=f"{name}: tickets per {period}{synthetic}",
         height=360,
         margin={"t": 40, "b": 10},
         legend={"orientation": "h"},
