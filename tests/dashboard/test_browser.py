@@ -30,6 +30,7 @@ if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 
 from selenium import webdriver  # noqa: E402  # only when chromium is there
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -69,7 +70,12 @@ def rendered(driver: WebDriver, charts: int = 0) -> None:
             and bool(d.find_elements(By.CSS_SELECTOR, "h1"))
         )
 
-    WebDriverWait(driver, RENDER_TIMEOUT_S, poll_frequency=0.1).until(done)
+    WebDriverWait(
+        driver,
+        RENDER_TIMEOUT_S,
+        poll_frequency=0.1,
+        ignored_exceptions=[StaleElementReferenceException],
+    ).until(done)
 
 
 def text_of_page(driver: WebDriver) -> str:
