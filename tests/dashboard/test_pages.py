@@ -236,3 +236,34 @@ def test_an_api_error_is_shown_with_its_code(page: Page) -> None:
     assert [e.value for e in app.error] == [
         "Queue 987654321 does not exist (code: queue_not_found)"
     ]
+
+
+def test_jobs_page_shows_a_labeling_jobs_parts_and_sample(
+    page: Page, dashboard_api: LiveServer
+) -> None:
+    tickets = pd.DataFrame(
+        {
+            "id": range(60),
+            "created_at": pd.date_range("2024-01-01", periods=60, freq="h"),
+            "text": ["Не работает роуминг", "Верните деньги за тариф"] * 30,
+        }
+    )
+    tickets.to_parquet(dashboard_api.data_dir / "demo" / "dashboard_tickets.parquet")
+    client = _client(dashboard_api)
+    job = client.create_labeling_task(
+        {
+            "source": {"kind": "parquet", "file": "demo/dashboard_tickets.parquet"},
+            "rules": [{"keyword": "роуминг", "label": "roaming"}],
+        }
+    )
+    deadline = time.monotonic() + JOB_TIMEOUT_S
+    while client.job(job["id"])["status"] not in {"succeeded", "failed"}:
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    app = page("jobs")
+    app.selectbox(key="job_detail").set_value(job["id"]).run()
+    assert {m.value for m in app.metric} >= {"succeeded", "100 %"}
+    sample = _table(app, "label")
+    assert set(sample["label"]) <= {"roaming", "unlabeled"}
+    assert len(sample) == 10
+    assert len(_table(app, "rows_done")) == 2  # the two parts

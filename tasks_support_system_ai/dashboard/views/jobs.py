@@ -89,6 +89,11 @@ def _job_detail() -> None:
         st.error(f"{job['error_message']} (code: {job['error_code']})")
     if job["result"]:
         _result_links(job)
+    if job["kind"] == "labeling":
+        parts = common.api().check_status(job["id"]).get("parts") or []
+        if parts:
+            st.markdown("**Parts** (time ranges labeled in parallel)")
+            st.dataframe(pd.DataFrame(parts).drop(columns=["summary"]), hide_index=True)
     if job["kind"] == "labeling" and job["status"] == "succeeded":
         st.markdown("**Sample of the published labels**")
         st.dataframe(pd.DataFrame(common.api().sample_result(job["id"], 10)), hide_index=True)
