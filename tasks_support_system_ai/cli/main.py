@@ -64,7 +64,7 @@ def serve(  # noqa: PLR0917  # typer options
     job_worker = _start_worker_process() if with_worker else None
     api_url = settings.api_url or f"http://127.0.0.1:{port or settings.port}"
     board = (
-        _start_dashboard(api_url, dashboard_port or settings.dashboard_port)
+        _start_dashboard(api_url, dashboard_port or settings.dashboard_port, host or settings.host)
         if with_dashboard
         else None
     )
@@ -87,11 +87,12 @@ def serve(  # noqa: PLR0917  # typer options
                 _stop(child)
 
 
-def _start_dashboard(api_url: str, port: int) -> subprocess.Popen[bytes]:
+def _start_dashboard(api_url: str, port: int, host: str) -> subprocess.Popen[bytes]:
+    """The dashboard binds where the API does; it calls the API on this machine."""
     from tasks_support_system_ai.dashboard import launch
 
-    logging.getLogger(__name__).info("Dashboard on http://127.0.0.1:%d", port)
-    return subprocess.Popen(launch.command(port), env=launch.environment(api_url))
+    logging.getLogger(__name__).info("Dashboard on http://%s:%d", host, port)
+    return subprocess.Popen(launch.command(port, host), env=launch.environment(api_url))
 
 
 def _start_worker_process() -> subprocess.Popen[bytes]:
