@@ -87,3 +87,6 @@ soak *args:
 # predict_nlp throughput with request metrics on vs off (the metrics' cost)
 bench-metrics *args:
     {{venv}}/python benchmarks/bench_metrics.py {{args}}
+# Dashboard: page render times cold/warm in headless chromium, queue picker, 300-day forecast, RSS
+bench-dashboard *args:
+    {{venv}}/python benchmarks/bench_dashboard.py {{args}}

@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     )
     job_max_attempts: int = Field(2, ge=1, description="tries of a job whose worker died")
 
+    # --- dashboard ---
+    dashboard_port: int = Field(8501, description="port of the Streamlit dashboard")
+    api_url: str | None = Field(
+        None, description="API the dashboard calls; default http://<host>:<port> of this service"
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -112,6 +118,13 @@ class Settings(BaseSettings):
         if self.broker_url and self.broker_url.startswith(("redis://", "rediss://")):
             return self.broker_url
         return f"db+{self.resolved_database_url}"
+
+    @property
+    def resolved_api_url(self) -> str:
+        if self.api_url:
+            return self.api_url.rstrip("/")
+        host = "127.0.0.1" if self.host in {"0.0.0.0", "::"} else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def jobs_dir(self) -> Path:

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import live_server
 import pytest
 from api_keys import local_admin_key
 from fastapi.testclient import TestClient
@@ -109,3 +110,11 @@ def s3_endpoint() -> Iterator[str]:
     host, port = server._server.server_address[:2]  # type: ignore[union-attr]
     yield f"{host}:{port}"
     server.stop()
+
+
+# --- live API (dashboard and typed client) ---
+@pytest.fixture(scope="session")
+def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[live_server.LiveServer]:
+    """One ``support-ai serve`` per test session (per xdist worker) on demo data."""
+    with live_server.serve(tmp_path_factory.mktemp("live") / "data") as server:
+        yield server

@@ -35,7 +35,7 @@ def _configure() -> None:
 
 
 @app.command()
-def serve(
+def serve(  # noqa: PLR0917  # typer options
     host: str | None = typer.Option(None, help="bind address (default from settings)"),
     port: int | None = typer.Option(None, help="port (default from settings)"),
     workers: int = typer.Option(1, min=1, help="API worker processes"),
@@ -47,19 +47,40 @@ def serve(
     with_worker: bool = typer.Option(
         True, "--worker/--no-worker", help="also start a job worker process"
     ),
+    with_dashboard: bool = typer.Option(
+        True, "--dashboard/--no-dashboard", help="also start the Streamlit dashboard"
+    ),
+    dashboard_port: int | None = typer.Option(
+        None, help="dashboard port [default: SUPPORT_AI_DASHBOARD_PORT or 8501]"
+    ),
 ) -> None:
-    """Start the API (OpenAPI docs at /docs) and a job worker, on demo data on first run."""
+    """Start the API (OpenAPI docs at /docs), a job worker and the dashboard, on demo data."""
     settings = get_settings()
     _prepare(settings, demo=demo)
     job_worker = _start_worker_process() if with_worker else None
+    api_url = settings.api_url or f"http://127.0.0.1:{port or settings.port}"
+    board = (
+        _start_dashboard(api_url, dashboard_port or settings.dashboard_port, host or settings.host)
+        if with_dashboard
+        else None
+    )
     # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through Python (not the
     # default handler) lets the ``finally`` below stop the worker instead of orphaning it.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         _run_api(settings, host, port, workers)
     finally:
-        if job_worker is not None:
-            _stop(job_worker)
+        for child in (board, job_worker):
+            if child is not None:
+                _stop(child)
+
+
+def _start_dashboard(api_url: str, port: int, host: str) -> subprocess.Popen[bytes]:
+    """The dashboard binds where the API does; it calls the API on this machine."""
+    from tasks_support_system_ai.dashboard import launch
+
+    logging.getLogger(__name__).info("Dashboard on http://%s:%d", host, port)
+    return subprocess.Popen(launch.command(port, host), env=launch.environment(api_url))
 
 
 def announce_local_admin_key(auth: AuthService) -> None:
@@ -150,6 +171,25 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@app.command()
+def dashboard(
+    api_url: str | None = typer.Option(
+        None, help="the API to call [default: SUPPORT_AI_API_URL or this machine's API]"
+    ),
+    port: int | None = typer.Option(None, help="[default: SUPPORT_AI_DASHBOARD_PORT or 8501]"),
+    host: str = typer.Option("127.0.0.1", help="bind address"),
+) -> None:
+    """Start only the Streamlit dashboard, calling an API that runs elsewhere."""
+    import os
+
+    from tasks_support_system_ai.dashboard import launch
+
+    settings = get_settings()
+    url = api_url or settings.resolved_api_url
+    command = launch.command(port or settings.dashboard_port, host)
+    os.execve(command[0], command, launch.environment(url))
 
 
 @app.command()

@@ -145,3 +145,26 @@ def test_unknown_route_is_json_404(client: TestClient) -> None:
     response = client.get("/api/nope")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_queue_children_steps_down_the_tree(client: TestClient) -> None:
+    top = client.get("/api/queue_children").json()
+    assert top["queue_id"] == 0
+    assert top["path"] == []
+    assert [(q["id"], q["load"]) for q in top["children"]] == [(10, 84), (1, 68)]
+
+    billing = client.get("/api/queue_children", params={"queue_id": 1}).json()
+    assert [(q["id"], q["load"]) for q in billing["children"]] == [(2, 28), (3, 0)]
+    assert [q["id"] for q in billing["path"]] == [1]
+
+    deep = client.get("/api/queue_children", params={"queue_id": 4}).json()
+    assert deep["children"] == []
+    assert [q["id"] for q in deep["path"]] == [1, 2, 4]
+    assert deep["level"] == 3
+    assert deep["name"] == "Refunds tier 2"
+
+
+def test_queue_children_of_unknown_queue_is_404(client: TestClient) -> None:
+    response = client.get("/api/queue_children", params={"queue_id": 999})
+    assert response.status_code == 404
+    assert response.json()["code"] == "queue_not_found"

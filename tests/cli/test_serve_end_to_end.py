@@ -31,6 +31,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Cli
     port = _free_port()
     env = {**os.environ, "SUPPORT_AI_DATA_DIR": str(data_dir), "SUPPORT_AI_LOG_LEVEL": "WARNING"}
     command = [sys.executable, "-m", "tasks_support_system_ai.cli", "serve", "--port", str(port)]
+    command.append("--no-dashboard")  # the dashboard's own tests start it (tests/live_server.py)
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
     try:

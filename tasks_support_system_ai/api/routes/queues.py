@@ -15,6 +15,7 @@ from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES
 from tasks_support_system_ai.api.schemas.queues import (
     AverageLoadWeekdays,
     AverageLoadWeekly,
+    QueueChildren,
     QueueInfo,
     QueuesResponse,
     QueueStatsResponse,
@@ -74,6 +75,36 @@ def _serialised_queues(data: LoadedData) -> bytes:
 async def queues(data: DataDep) -> CachedJSONResponse:
     """All queues grouped by level (busiest first), with their whole-period load."""
     return CachedJSONResponse(_serialised_queues(data))
+
+
+def _queue_info(data: LoadedData, queue_id: int) -> QueueInfo:
+    tree = data.tree
+    load = int(data.load.totals()[tree.index_of(queue_id)])
+    return QueueInfo(id=queue_id, name=tree.name(queue_id), load=load, level=tree.level(queue_id))
+
+
+@router.get("/queue_children", response_model=QueueChildren)
+async def queue_children(data: DataDep, queue_id: QueueParam = 0) -> QueueChildren:
+    """A queue's direct children (busiest first) and its ancestors: one step of tree navigation."""
+    tree = data.tree
+    children = sorted(
+        (_queue_info(data, child) for child in tree.children(queue_id)),
+        key=lambda q: (-q.load, q.id),
+    )
+    path: list[QueueInfo] = []
+    ancestor = tree.parent(queue_id) if queue_id else None
+    while ancestor is not None:
+        path.insert(0, _queue_info(data, ancestor))
+        ancestor = tree.parent(ancestor)
+    if queue_id:
+        path.append(_queue_info(data, queue_id))
+    return QueueChildren(
+        queue_id=queue_id,
+        name=tree.name(queue_id),
+        level=tree.level(queue_id),
+        path=path,
+        children=children,
+    )
 
 
 @router.get("/historical", response_model=TimeSeriesData)

@@ -33,6 +33,14 @@ class QueuesResponse(BaseModel):
     total_load: int = Field(description="every ticket, including queues absent from the tree")
 
 
+class QueueChildren(BaseModel):
+    queue_id: int
+    name: str
+    level: int
+    path: list[QueueInfo] = Field(description="ancestors from the top level down to the queue")
+    children: list[QueueInfo] = Field(description="direct children, busiest first")
+
+
 class TimeSeriesData(BaseModel):
     queue_id: int
     values: list[int]

@@ -1,0 +1,1 @@
+"""Dashboard pages, one module each; every module has a ``render()``."""
