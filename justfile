@@ -61,3 +61,7 @@ bench-labeling *args:
 # Run a job worker (embedded folder queue, or SUPPORT_AI_BROKER_URL)
 worker *args:
     {{venv}}/support-ai worker {{args}}
+
+# Ticket-text quality and speed on the open text sets vs scikit-learn baselines (docs/quality.md)
+bench-quality-text *args:
+    {{venv}}/python benchmarks/quality_text.py {{args}}
