@@ -76,7 +76,6 @@ def test_english_dataset_trains_and_predicts_end_to_end(client: TestClient) -> N
         (b"text,label\nhello,a\n,b\nthere,b\n", "empty_text"),
         (b"text,label\nhello,a\nthere,\n", "empty_label"),
         (b"text,label\nhello,a\nthere,a\n", "too_few_labels"),
-        (b"text,label\nhello,a\nthere,a\nyou,b\n", "too_few_examples"),
     ],
 )
 def test_bad_texts_uploads_are_rejected(client: TestClient, content: bytes, code: str) -> None:
@@ -84,3 +83,19 @@ def test_bad_texts_uploads_are_rejected(client: TestClient, content: bytes, code
     response = client.post("/api/upload_data", data={"df_type": "texts"}, files=files)
     assert response.status_code == 422, response.text
     assert response.json()["code"] == code
+
+
+def test_a_rare_label_is_accepted_trained_on_and_reported(client: TestClient) -> None:
+    """One rule at upload and training: 1-4 examples never fail; statistics name the label."""
+    frame = pd.read_csv(pd.io.common.BytesIO(english_texts()))
+    rare = pd.DataFrame([{"subject": "Ticket", "text": "my parcel was lost", "label": "post"}] * 2)
+    uploaded = upload(client, pd.concat([frame, rare]).to_csv(index=False).encode())
+    assert uploaded["status"] == "success", uploaded
+    assert uploaded["version"]["summary"]["too_small_to_evaluate"] == ["post"]  # type: ignore[index]
+    model_id = client.post("/api/fit_nlp", json={"wait": True}).json()
+    statistics = client.get(f"/api/statistics/{model_id}").json()
+    assert statistics["evaluation"]["too_small_to_evaluate"] == ["post"]
+    assert statistics["evaluation"]["method"] == "stratified 5-fold cross-validation"
+    assert statistics["classes"]["post"]["support"] == 0  # never in a test part
+    body = {"id": model_id, "text": "my parcel was lost"}
+    assert client.post("/api/predict_nlp", json=body).json() == "post"  # trained on
