@@ -31,6 +31,8 @@ FORMAT: Final = "support-ai/linear-text-model/2"
 FORMAT_V1: Final = "support-ai/linear-text-model/1"
 LABEL_MEMO_SIZE: Final = 50_000
 SCORE_ROWS: Final = 2_000
+GATHER_BUDGET: Final = 1 << 21
+"""Entries × outputs gathered at once when scoring (16 MB of float64)."""
 FloatArray = npt.NDArray[np.float64]
 Analyzer = Literal["word", "char_wb"]
 TextPredictor = Callable[[str], str]
@@ -115,10 +117,9 @@ class LinearDecision:
     a: FloatArray = field(default_factory=lambda: np.empty(0))
     b: FloatArray = field(default_factory=lambda: np.empty(0))
 
-    @cached_property
-    def by_output(self) -> FloatArray:
-        """Weights as (outputs, features), so one output's weights are contiguous."""
-        return np.ascontiguousarray(self.weights.T)
+    def __post_init__(self) -> None:
+        # one feature's weights contiguous: scoring gathers a row per TF-IDF entry
+        self.weights = np.ascontiguousarray(self.weights, dtype=np.float64)
 
     def classes_of(self, scores: FloatArray) -> IntArray:
         """The index of each row's class (scikit-learn's ``predict``)."""
@@ -227,22 +228,20 @@ class LinearTextModel:
         return pa.concat_arrays(blocks) if blocks else pa.array([], pa.string())
 
     def scores(self, prepared: list[str]) -> FloatArray:
-        """Decision scores (rows, outputs) of prepared texts: TF-IDF rows in numpy, no sparse
-        library; one output at a time, so no (entries, outputs) temporary."""
-        rows_list, columns_list, values_list = [], [], []
-        for block, offset in zip(self.blocks, self.offsets, strict=False):
-            rows, columns, counts = block.counts(prepared)
-            rows_list.append(rows)
-            columns_list.append(columns + offset)
-            values_list.append(block.values(rows, columns, counts, len(prepared)))
-        rows = np.concatenate(rows_list)
-        columns = np.concatenate(columns_list)
-        values = np.concatenate(values_list)
+        """Decision scores (rows, outputs) of prepared texts: TF-IDF entries in numpy (no sparse
+        library), each entry's weight row gathered and summed per text, a bounded run at a time."""
         out = np.tile(self.decision.bias, (len(prepared), 1))
-        for output, weights in enumerate(self.decision.by_output):
-            out[:, output] += np.bincount(
-                rows, weights=values * weights[columns], minlength=len(prepared)
-            )
+        weights = self.decision.weights
+        step = max(GATHER_BUDGET // max(weights.shape[1], 1), 1)
+        for block, offset in zip(self.blocks, self.offsets, strict=False):
+            rows, columns, counts = block.counts(prepared)  # rows ascending
+            values = block.values(rows, columns, counts, len(prepared))
+            for start in range(0, len(rows), step):
+                part = slice(start, start + step)
+                contributions = weights[columns[part] + offset] * values[part, None]
+                run_rows = rows[part]
+                firsts = np.flatnonzero(np.diff(run_rows, prepend=-1))
+                out[run_rows[firsts]] += np.add.reduceat(contributions, firsts, axis=0)
         return out
 
     def predict_prepared(self, prepared: list[str]) -> npt.NDArray[np.str_]:

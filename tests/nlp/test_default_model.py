@@ -22,3 +22,23 @@ def test_default_model_is_queued_once(tmp_path: Path) -> None:
     assert context.nlp.ensure_default_model() is None  # one is already being trained
     assert len(context.jobs.store.records(kind="nlp_fit")) == 1
     context.close()
+
+
+def test_fit_nlp_without_a_model_trains_the_production_default() -> None:
+    """One default: ``fit_nlp {}``, the protected production model and labeling (which scores
+    with the production model) all train ``DEFAULT_MODEL``."""
+    from tasks_support_system_ai.api.schemas.nlp import FitRequest
+    from tasks_support_system_ai.nlp.classifier import DEFAULT_MODEL as CLASSIFIER_DEFAULT
+    from tasks_support_system_ai.nlp.service import DEFAULT_MODEL
+    from tasks_support_system_ai.nlp.training import train_classifier
+
+    request = FitRequest()
+    assert (request.model, request.config) == DEFAULT_MODEL
+    assert DEFAULT_MODEL[0] == CLASSIFIER_DEFAULT
+    texts = [f"роуминг не работает {k}" for k in range(6)] + [
+        f"счёт неверный {k}" for k in range(6)
+    ]
+    trained = train_classifier(texts, ["roaming"] * 6 + ["billing"] * 6)
+    classifier = trained.pipeline.named_steps["clf"]
+    assert type(classifier).__name__ == "MarginSVC"
+    assert classifier.C == 0.5
