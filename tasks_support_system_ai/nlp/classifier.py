@@ -28,7 +28,7 @@ DEFAULT_MODEL: Final = "linear_svc"
 LINEAR_SVC_KEYS = {"C", "class_weight", "max_iter", "tol"}
 LOGISTIC_KEYS = {"C", "solver", "max_iter", "class_weight", "penalty"}
 SVM_KEYS = {"C", "kernel", "class_weight", "max_iter"}
-LINEAR_SVC_DEFAULTS: Final = {"C": 0.5, "class_weight": "balanced"}
+LINEAR_SVC_DEFAULTS: Final = {"C": 1.0, "class_weight": "balanced"}
 
 
 def _estimator(model: str, config: dict[str, Any]) -> Any:

@@ -41,4 +41,4 @@ def test_fit_nlp_without_a_model_trains_the_production_default() -> None:
     trained = train_classifier(texts, ["roaming"] * 6 + ["billing"] * 6)
     classifier = trained.pipeline.named_steps["clf"]
     assert type(classifier).__name__ == "MarginSVC"
-    assert classifier.C == 0.5
+    assert classifier.C == 1.0

@@ -28,7 +28,7 @@ class FitRequest(BaseModel):
     model: str = Field(
         "linear_svc", description="linear_svc (default) | logistic | svm (calibrated)"
     )
-    config: dict[str, Any] = Field(default_factory=dict, examples=[{"C": 0.5}])
+    config: dict[str, Any] = Field(default_factory=dict, examples=[{"C": 1.0}])
     preprocessing: Preprocessing = Field(default_factory=Preprocessing)
     wait: bool = Field(False, description="answer only when training has finished")
 
