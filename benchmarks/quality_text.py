@@ -252,8 +252,39 @@ def markdown(rows: list[Row], fast: dict[str, Any] | None, command: str) -> str:
             for name, m in fast["models"].items()
         ]
         lines.append("")
+    lines += targets(rows, fast)
     lines.append(TEXT_END)
     return "\n".join(lines)
+
+
+def targets(rows: list[Row], fast: dict[str, Any] | None) -> list[str]:
+    """The issue's text targets, checked against this run's figures."""
+    default = [r for r in rows if r.model == SERVICE_MODELS[0][0]]
+    beaten = [
+        r.dataset
+        for r in default
+        if r.macro_f1
+        >= max(b.macro_f1 for b in rows if b.dataset == r.dataset and b.model in BASELINES)
+    ]
+    lines = [
+        "### Targets",
+        "",
+        f"- Default macro-F1 ≥ the better baseline: {len(beaten)} of {len(default)} sets "
+        f"({', '.join(beaten) or 'none'}).",
+    ]
+    if fast and SERVICE_MODELS[0][0] in fast["models"]:
+        fit = fast["models"][SERVICE_MODELS[0][0]]
+        lines.append(
+            f"- Fit on {fast['fit_rows']:,} texts ≤ 20 s on 2 cores: {fit['fit_s']:.1f} s wall, "
+            f"{fit['fit_cpu_s']:.1f} s CPU — {'met' if fit['fit_s'] <= 20 else 'missed here'}."
+        )
+        for name, model in fast["models"].items():
+            verdict = "met" if model["csv_rows_per_s"] >= 50_000 else "missed here"
+            lines.append(
+                f"- CSV scoring ≥ 50,000 rows/s ({name}): {model['csv_rows_per_s']:,} — {verdict}."
+            )
+    lines += ["", "Misses and the load caveat are discussed in `docs/benchmarks.md`.", ""]
+    return lines
 
 
 def write_text_part(path: Path, part: str) -> None:
