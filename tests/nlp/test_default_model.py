@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import build_context
 from tasks_support_system_ai.datasets.demo import generate_demo
+from tasks_support_system_ai.nlp.training import TrainedClassifier
 
 
 def test_default_model_is_queued_once(tmp_path: Path) -> None:
@@ -42,3 +45,25 @@ def test_fit_nlp_without_a_model_trains_the_production_default() -> None:
     classifier = trained.pipeline.named_steps["clf"]
     assert type(classifier).__name__ == "MarginSVC"
     assert classifier.C == 1.0
+
+
+def test_default_model_survives_its_skops_artifact_with_probabilities() -> None:
+    from tasks_support_system_ai.registry.artifacts import dump_artifact, load_artifact
+
+    topics = {"r": "роуминг не работает", "b": "счёт неверный", "i": "интернет пропал"}
+    texts = [f"{text} {k}" for text in topics.values() for k in range(8)]
+    labels = [label for label in topics for _ in range(8)]
+    trained = train_default(texts, labels)
+    loaded = load_artifact(dump_artifact(trained.pipeline))  # only trusted types: no pickle
+    probe = ["роуминг", "интернет и счёт", "новые слова"]
+    assert loaded.predict(probe).tolist() == trained.pipeline.predict(probe).tolist()
+    assert loaded[-1].temperature == trained.pipeline[-1].temperature != 1.0  # fitted, kept
+    proba = loaded.predict_proba(probe)
+    assert proba.sum(axis=1) == pytest.approx([1, 1, 1])
+    assert trained.report["evaluation"]["temperature"] == round(trained.pipeline[-1].temperature, 4)
+
+
+def train_default(texts: list[str], labels: list[str]) -> TrainedClassifier:
+    from tasks_support_system_ai.nlp.training import train_classifier
+
+    return train_classifier(texts, labels)
