@@ -90,3 +90,6 @@ bench-metrics *args:
 # Dashboard: page render times cold/warm in headless chromium, queue picker, 300-day forecast, RSS
 bench-dashboard *args:
     {{venv}}/python benchmarks/bench_dashboard.py {{args}}
+# Ticket-text quality and speed on the open text sets vs scikit-learn baselines (docs/quality.md)
+bench-quality-text *args:
+    {{venv}}/python benchmarks/quality_text.py {{args}}

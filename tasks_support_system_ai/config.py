@@ -60,6 +60,19 @@ class Settings(BaseSettings):
     job_visibility_timeout_s: int = Field(
         600, ge=1, description="Redis: an unacknowledged job is redelivered after this long"
     )
+    # --- evaluation sets (nlp, fc) ---
+    evalsets: Path | None = Field(
+        None, description="open evaluation sets; default /work/shared/evalsets, ../shared/evalsets"
+    )
+
+    @property
+    def resolved_evalsets(self) -> Path:
+        """The evaluation sets folder: the setting, else the first default that exists."""
+        if self.evalsets is not None:
+            return self.evalsets
+        shared = Path("/work/shared/evalsets")
+        beside_repo = Path(__file__).resolve().parents[2] / "shared" / "evalsets"
+        return shared if shared.exists() else beside_repo
 
     # --- hardening (hard): request, data and job limits; named SQL sources ---
     max_json_bytes: int = Field(1 << 20, ge=1024, description="largest JSON request body")

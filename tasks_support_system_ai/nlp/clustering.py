@@ -96,7 +96,7 @@ class TicketClusterer(BaseEstimator):  # type: ignore[misc]  # sklearn is untype
 
     def _fit_space(self, texts: list[str]) -> Features:
         """Fit preprocessor, TF-IDF and (optionally) SVD; return the training features."""
-        self.preprocessor_ = Preprocessor(language="ru", normaliser=self.normaliser).fit(texts)
+        self.preprocessor_ = Preprocessor(language="auto", normaliser=self.normaliser).fit(texts)
         self.vectorizer_ = TfidfVectorizer(
             sublinear_tf=True, min_df=2, ngram_range=(1, 2), max_features=self.max_features
         )

@@ -21,18 +21,24 @@ MAX_ROC_POINTS = 50
 def classification_report(
     y_true: Sequence[str], proba: npt.NDArray[np.float64], classes: Sequence[str]
 ) -> dict[str, Any]:
-    """ROC AUC (one-vs-rest, macro), accuracy, macro/weighted and per-class P/R/F1,
-    the confusion matrix and per-class ROC points (downsampled for plotting)."""
+    """ROC AUC (one-vs-rest, macro over the classes present in ``y_true``), accuracy,
+    macro/weighted and per-class P/R/F1, the confusion matrix and per-class ROC points
+    (downsampled for plotting). Classes with no test rows (too small to evaluate) have
+    support 0 and no ROC curve."""
     labels = np.asarray(classes)
     truth = np.asarray(y_true)
     predicted = labels[proba.argmax(axis=1)]
+    present = [i for i, c in enumerate(labels) if (truth == c).any() and not (truth == c).all()]
     report: dict[str, Any] = {
-        "roc_auc": _roc_auc(truth, proba, labels),
+        "roc_auc": float(np.mean([roc_auc_score(truth == labels[i], proba[:, i]) for i in present]))
+        if present
+        else float("nan"),
         "accuracy": float(accuracy_score(truth, predicted)),
     }
+    evaluated = [c for c in labels if (truth == c).any()]
     for average in ("macro", "weighted"):
         p, r, f, _ = precision_recall_fscore_support(
-            truth, predicted, average=average, zero_division=0
+            truth, predicted, labels=evaluated, average=average, zero_division=0
         )
         report[f"{average}_avg"] = {"precision": float(p), "recall": float(r), "f1_score": float(f)}
     p, r, f, support = precision_recall_fscore_support(
@@ -48,18 +54,9 @@ def classification_report(
         "matrix": confusion_matrix(truth, predicted, labels=labels).tolist(),
     }
     report["roc_curves"] = {
-        str(c): _roc_points(truth == c, proba[:, i]) for i, c in enumerate(labels)
+        str(labels[i]): _roc_points(truth == labels[i], proba[:, i]) for i in present
     }
     return report
-
-
-def _roc_auc(
-    truth: npt.NDArray[Any], proba: npt.NDArray[np.float64], labels: npt.NDArray[Any]
-) -> float:
-    """Macro one-vs-rest ROC AUC; with two classes scikit-learn wants the positive column only."""
-    if labels.size == 2:
-        return float(roc_auc_score(truth == labels[1], proba[:, 1]))
-    return float(roc_auc_score(truth, proba, multi_class="ovr", average="macro", labels=labels))
 
 
 def _roc_points(

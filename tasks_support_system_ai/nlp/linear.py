@@ -1,8 +1,11 @@
-"""A TF-IDF + linear classifier as plain arrays: scores texts without scikit-learn.
+"""A TF-IDF + linear classifier as plain arrays: scores texts without scikit-learn or scipy.
 
-``nlp.fast.linear_model`` builds one from a fitted pipeline. ``to_bytes``/``from_bytes`` store it
-as an ``.npz`` of plain arrays (read with ``allow_pickle=False``, so loading runs no code); batch
-labeling workers load that instead of the skops pipeline and never import scikit-learn.
+``nlp.fast.linear_model`` builds one from a fitted pipeline: one or more TF-IDF blocks (word
+1–2-grams, ``char_wb`` n-grams; a ``FeatureUnion`` of them) and a linear decision (logistic
+regression, linear SVM, or a sigmoid-calibrated ensemble of them, for two or more labels).
+``to_bytes``/``from_bytes`` store it as an ``.npz`` of plain arrays (read with
+``allow_pickle=False``, so loading runs no code); serving and batch-labeling workers load that
+instead of the skops pipeline and never import scikit-learn.
 """
 
 from __future__ import annotations
@@ -10,92 +13,188 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Final
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .ngram_index import IntArray, NgramIndex
+from .char_ngrams import CharNgramIndex
+from .ngram_index import DEFAULT_TOKEN_PATTERN, IntArray, NgramIndex
 from .prepare import TextPreparer
 
-FORMAT: Final = "support-ai/linear-text-model/1"
+FORMAT: Final = "support-ai/linear-text-model/2"
+FORMAT_V1: Final = "support-ai/linear-text-model/1"
 LABEL_MEMO_SIZE: Final = 50_000
 SCORE_ROWS: Final = 2_000
-Analyzer = Callable[[str], list[str]]
+GATHER_BUDGET: Final = 1 << 21
+"""Entries × outputs gathered at once when scoring (16 MB of float64)."""
+FloatArray = npt.NDArray[np.float64]
+Analyzer = Literal["word", "char_wb"]
 TextPredictor = Callable[[str], str]
 
 
-def word_ngrams(token_pattern: str) -> Analyzer:
-    """scikit-learn's word 1–2-gram analyzer for a plain ``TfidfVectorizer``, built directly."""
-    pattern = re.compile(token_pattern)
+@dataclass
+class TfidfBlock:
+    """One TF-IDF vectorizer: scikit-learn's word analyzer (default token pattern, 1–1 or 1–2
+    grams) or its ``char_wb`` analyzer, on lower-cased prepared text."""
 
-    def unigrams_and_bigrams(doc: str) -> list[str]:
-        tokens: list[str] = pattern.findall(doc.lower())
-        return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+    analyzer: Analyzer
+    vocabulary: dict[str, int]
+    idf: FloatArray
+    ngram_range: tuple[int, int]
+    sublinear: bool
+    l2: bool
+    token_pattern: str = DEFAULT_TOKEN_PATTERN
 
-    return unigrams_and_bigrams
+    @cached_property
+    def _index(self) -> NgramIndex | CharNgramIndex:
+        if self.analyzer == "word":
+            return NgramIndex(self.vocabulary, self.token_pattern)
+        return CharNgramIndex(self.vocabulary, self.ngram_range)
+
+    def counts(self, docs: list[str]) -> tuple[IntArray, IntArray, IntArray]:
+        """Rows, columns and counts of every known n-gram of ``docs``."""
+        return self._index.counts(docs)
+
+    def count_one(self, doc: str) -> dict[int, int]:
+        """Column -> count for one text, with dict lookups only (numpy's per-call overhead
+        would dominate a single short text)."""
+        counts: dict[int, int] = {}
+        index = self._index
+        if isinstance(index, NgramIndex):
+            tokens = index.tokens(doc)
+            grams = itertools.chain(tokens, map(" ".join, itertools.pairwise(tokens)))
+            get = self.vocabulary.get
+            columns: Any = (column for gram in grams if (column := get(gram)) is not None)
+        else:
+            columns = itertools.chain.from_iterable(
+                index.word_columns(word).tolist() for word in doc.lower().split()
+            )
+        for column in columns:
+            counts[column] = counts.get(column, 0) + 1
+        return counts
+
+    def values(self, rows: IntArray, columns: IntArray, counts: IntArray, docs: int) -> FloatArray:
+        """The TF-IDF values of those entries (each row L2-normalised within this block)."""
+        values = counts.astype(np.float64)
+        if self.sublinear:
+            values = np.log(values) + 1.0
+        values *= self.idf[columns]
+        if self.l2:
+            norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=docs))
+            values /= norms[rows]
+        return values
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            "analyzer": self.analyzer,
+            "ngram_range": list(self.ngram_range),
+            "sublinear": self.sublinear,
+            "l2": self.l2,
+            "token_pattern": self.token_pattern,
+        }
+
+
+@dataclass
+class LinearDecision:
+    """Scores → class indices. ``weights`` (features, outputs) and ``bias`` give the scores.
+
+    Plain (``members`` empty): argmax over classes, or for two classes one output, positive
+    meaning the second class. Calibrated (scikit-learn's ``CalibratedClassifierCV``, sigmoid):
+    each member owns a run of outputs (``member_outputs[m]``: the class index of each) with a
+    sigmoid per output (``a``, ``b``); members' normalised probabilities are averaged.
+    """
+
+    weights: FloatArray
+    bias: FloatArray
+    n_classes: int
+    member_outputs: list[IntArray] = field(default_factory=list)
+    a: FloatArray = field(default_factory=lambda: np.empty(0))
+    b: FloatArray = field(default_factory=lambda: np.empty(0))
+
+    def __post_init__(self) -> None:
+        # one feature's weights contiguous: scoring gathers a row per TF-IDF entry
+        self.weights = np.ascontiguousarray(self.weights, dtype=np.float64)
+
+    def classes_of(self, scores: FloatArray) -> IntArray:
+        """The index of each row's class (scikit-learn's ``predict``)."""
+        chosen: IntArray
+        if self.member_outputs:
+            chosen = np.argmax(self.probabilities(scores), axis=1).astype(np.int64)
+        elif scores.shape[1] == 1:
+            chosen = (scores[:, 0] > 0).astype(np.int64)
+        else:
+            chosen = np.argmax(scores, axis=1).astype(np.int64)
+        return chosen
+
+    def probabilities(self, scores: FloatArray) -> FloatArray:
+        """``CalibratedClassifierCV.predict_proba`` from the members' decision scores."""
+        total = np.zeros((scores.shape[0], self.n_classes))
+        start = 0
+        for outputs in self.member_outputs:
+            stop = start + len(outputs)
+            sigmoid = 1.0 / (
+                1.0 + np.exp(self.a[start:stop] * scores[:, start:stop] + self.b[start:stop])
+            )
+            proba = np.zeros_like(total)
+            if self.n_classes == 2:
+                proba[:, 1] = sigmoid[:, 0]
+                proba[:, 0] = 1.0 - proba[:, 1]
+            else:
+                proba[:, outputs] = sigmoid
+                denominator = proba.sum(axis=1, keepdims=True)
+                uniform = np.full_like(proba, 1 / self.n_classes)
+                proba = np.divide(proba, denominator, out=uniform, where=denominator != 0)
+            proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
+            total += proba
+            start = stop
+        return total / len(self.member_outputs)
 
 
 class LinearTextModel:
-    """TF-IDF features and a multi-class linear decision, for one text or a batch.
-
-    ``token_pattern`` is set when ``analyze`` is the plain word 1–2-gram analyzer: only such
-    models can be written with ``to_bytes`` (another analyzer is scikit-learn code).
-    """
+    """TF-IDF features and a linear decision, for one text or a batch."""
 
     def __init__(
         self,
         *,
         preparer: TextPreparer,
-        analyze: Analyzer,
-        vocabulary: dict[str, int],
-        idf: npt.NDArray[np.float64],
-        sublinear: bool,
-        l2: bool,
-        weights: npt.NDArray[np.float64],
-        bias: npt.NDArray[np.float64],
+        blocks: list[TfidfBlock],
+        decision: LinearDecision,
         classes: list[str],
-        token_pattern: str | None = None,
     ) -> None:
         self.preparer = preparer
-        self.analyze = analyze
-        self.vocabulary = vocabulary
-        self.idf = idf
-        self.sublinear = sublinear
-        self.l2 = l2
-        self.weights = np.ascontiguousarray(weights, dtype=np.float64)  # (features, classes)
-        self.bias = bias
+        self.blocks = blocks
+        self.decision = decision
         self.classes = classes
-        self.token_pattern = token_pattern
+        self.offsets = np.cumsum([0, *(len(block.idf) for block in blocks)])
         self._label_memo: dict[str, str] = {}
 
     def prepare(self, texts: list[str]) -> list[str]:
         return self.preparer(texts)
 
     def predict_one(self, text: str) -> str:
-        counts = self._counts(self.preparer([text])[0])
-        if not counts:
-            return self.classes[int(np.argmax(self.bias))]
-        columns = np.fromiter(counts.keys(), np.intp, len(counts))
-        values = np.fromiter(counts.values(), np.float64, len(counts))
-        if self.sublinear:
-            values = np.log(values) + 1.0
-        values *= self.idf[columns]
-        if self.l2:
-            values /= np.sqrt(values @ values)
-        scores = values @ self.weights[columns] + self.bias
-        return self.classes[int(np.argmax(scores))]
+        doc = self.preparer([text])[0]
+        columns, values = [], []
+        for block, offset in zip(self.blocks, self.offsets, strict=False):
+            counts = block.count_one(doc)
+            found = np.fromiter(counts.keys(), np.int64, len(counts))
+            rows = np.zeros(len(counts), dtype=np.int64)
+            tallies = np.fromiter(counts.values(), np.int64, len(counts))
+            values.append(block.values(rows, found, tallies, 1))
+            columns.append(found + offset)
+        column = np.concatenate(columns)
+        scores = np.concatenate(values) @ self.decision.weights[column] + self.decision.bias
+        return self.classes[int(self.decision.classes_of(scores.reshape(1, -1))[0])]
 
     def labels(self, prepared: list[str]) -> npt.NDArray[np.str_]:
         """Labels of prepared texts: each distinct one scored once and remembered (bounded).
 
-        Batches of tickets repeat the same normalised texts, within a batch (10,000 demo
-        tickets hold ~7,500 distinct ones) and across batches (50,000 hold ~15,600).
+        Batches of tickets repeat the same normalised texts, within a batch and across batches.
         """
         if not prepared:
             return np.array([], dtype=str)
@@ -128,76 +227,58 @@ class LinearTextModel:
             blocks.append(labels.take(prepared.indices))
         return pa.concat_arrays(blocks) if blocks else pa.array([], pa.string())
 
+    def scores(self, prepared: list[str]) -> FloatArray:
+        """Decision scores (rows, outputs) of prepared texts: TF-IDF entries in numpy (no sparse
+        library), each entry's weight row gathered and summed per text, a bounded run at a time."""
+        out = np.tile(self.decision.bias, (len(prepared), 1))
+        weights = self.decision.weights
+        step = max(GATHER_BUDGET // max(weights.shape[1], 1), 1)
+        for block, offset in zip(self.blocks, self.offsets, strict=False):
+            rows, columns, counts = block.counts(prepared)  # rows ascending
+            values = block.values(rows, columns, counts, len(prepared))
+            for start in range(0, len(rows), step):
+                part = slice(start, start + step)
+                contributions = weights[columns[part] + offset] * values[part, None]
+                run_rows = rows[part]
+                firsts = np.flatnonzero(np.diff(run_rows, prepend=-1))
+                out[run_rows[firsts]] += np.add.reduceat(contributions, firsts, axis=0)
+        return out
+
     def predict_prepared(self, prepared: list[str]) -> npt.NDArray[np.str_]:
-        """Labels of texts already prepared: TF-IDF rows and scores in numpy, no sparse library."""
-        rows, columns, counts = self._batch_counts(prepared)
-        values = counts.astype(np.float64)
-        if self.sublinear:
-            values = np.log(values) + 1.0
-        values *= self.idf[columns]
-        if self.l2:
-            norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(prepared)))
-            values /= norms[rows]
-        scores = np.tile(self.bias, (len(prepared), 1))
-        for label in range(len(self.classes)):  # a column at a time: no (nnz, classes) temporary
-            scores[:, label] += np.bincount(
-                rows, weights=values * self.weights[columns, label], minlength=len(prepared)
-            )
-        labels: npt.NDArray[np.str_] = np.asarray(self.classes)[np.argmax(scores, axis=1)]
+        """Labels of texts already prepared."""
+        if not prepared:
+            return np.array([], dtype=str)
+        labels: npt.NDArray[np.str_] = np.asarray(self.classes)[
+            self.decision.classes_of(self.scores(prepared))
+        ]
         return labels
-
-    def _batch_counts(self, prepared: list[str]) -> tuple[IntArray, IntArray, IntArray]:
-        if self.token_pattern is not None:
-            return self._ngram_index.counts(prepared)
-        rows, columns, counts = [], list[int](), list[int]()
-        for row, doc in enumerate(prepared):
-            found = self._counts(doc)
-            rows.extend([row] * len(found))
-            columns.extend(found.keys())
-            counts.extend(found.values())
-        return (
-            np.asarray(rows, np.int64),
-            np.asarray(columns, np.int64),
-            np.asarray(counts, np.int64),
-        )
-
-    @cached_property
-    def _ngram_index(self) -> NgramIndex:
-        assert self.token_pattern is not None
-        return NgramIndex(self.vocabulary, self.token_pattern)
-
-    def _counts(self, doc: str) -> dict[int, int]:
-        counts: dict[int, int] = {}
-        vocabulary = self.vocabulary
-        for gram in self.analyze(doc):
-            column = vocabulary.get(gram)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        return counts
 
     def to_bytes(self) -> bytes:
         """An ``.npz`` of plain arrays plus JSON settings."""
-        if self.token_pattern is None:
-            raise ValueError("Only models with the plain word 1–2-gram analyzer can be stored")
-        terms = np.empty(len(self.vocabulary), dtype=object)
-        for term, column in self.vocabulary.items():
-            terms[column] = term
+        arrays: dict[str, Any] = {}
+        for number, block in enumerate(self.blocks):
+            terms = np.empty(len(block.vocabulary), dtype=object)
+            for term, column in block.vocabulary.items():
+                terms[column] = term
+            arrays[f"terms{number}"] = terms.astype(str)
+            arrays[f"idf{number}"] = block.idf
         meta = {
             "format": FORMAT,
             "preparer": self.preparer.to_dict(),
-            "sublinear": self.sublinear,
-            "l2": self.l2,
-            "token_pattern": self.token_pattern,
+            "blocks": [block.settings() for block in self.blocks],
+            "n_classes": self.decision.n_classes,
+            "member_outputs": [outputs.tolist() for outputs in self.decision.member_outputs],
         }
         buffer = io.BytesIO()
         np.savez(
             buffer,
             meta=np.array(json.dumps(meta)),
-            terms=terms.astype(str),
-            idf=self.idf,
-            weights=self.weights,
-            bias=self.bias,
+            weights=self.decision.weights,
+            bias=self.decision.bias,
+            a=self.decision.a,
+            b=self.decision.b,
             classes=np.array(self.classes, dtype=str),
+            **arrays,
         )
         return buffer.getvalue()
 
@@ -205,18 +286,52 @@ class LinearTextModel:
     def from_bytes(cls, data: bytes) -> LinearTextModel:
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             meta = json.loads(str(arrays["meta"]))
+            if meta.get("format") == FORMAT_V1:
+                return _from_v1(meta, arrays)
             if meta.get("format") != FORMAT:
                 raise ValueError(f"Not a linear text model: format {meta.get('format')!r}")
-            terms = arrays["terms"].tolist()
-            return cls(
-                preparer=TextPreparer.from_dict(meta["preparer"]),
-                analyze=word_ngrams(meta["token_pattern"]),
-                vocabulary={term: column for column, term in enumerate(terms)},
-                idf=arrays["idf"],
-                sublinear=bool(meta["sublinear"]),
-                l2=bool(meta["l2"]),
+            blocks = [
+                _block(settings, arrays[f"terms{n}"].tolist(), arrays[f"idf{n}"])
+                for n, settings in enumerate(meta["blocks"])
+            ]
+            decision = LinearDecision(
                 weights=arrays["weights"],
                 bias=arrays["bias"],
-                classes=[str(c) for c in arrays["classes"]],
-                token_pattern=meta["token_pattern"],
+                n_classes=int(meta["n_classes"]),
+                member_outputs=[np.asarray(m, dtype=np.int64) for m in meta["member_outputs"]],
+                a=arrays["a"],
+                b=arrays["b"],
             )
+            return cls(
+                preparer=TextPreparer.from_dict(meta["preparer"]),
+                blocks=blocks,
+                decision=decision,
+                classes=[str(c) for c in arrays["classes"]],
+            )
+
+
+def _block(settings: dict[str, Any], terms: list[str], idf: FloatArray) -> TfidfBlock:
+    low, high = settings["ngram_range"]
+    return TfidfBlock(
+        analyzer=settings["analyzer"],
+        vocabulary={term: column for column, term in enumerate(terms)},
+        idf=idf,
+        ngram_range=(int(low), int(high)),
+        sublinear=bool(settings["sublinear"]),
+        l2=bool(settings["l2"]),
+        token_pattern=settings["token_pattern"],
+    )
+
+
+def _from_v1(meta: dict[str, Any], arrays: Any) -> LinearTextModel:
+    """An export written before blocks: one word 1–2-gram block, an argmax decision."""
+    settings = {**meta, "analyzer": "word", "ngram_range": [1, 2]}
+    block = _block(settings, arrays["terms"].tolist(), arrays["idf"])
+    classes = [str(c) for c in arrays["classes"]]
+    decision = LinearDecision(arrays["weights"], arrays["bias"], len(classes))
+    return LinearTextModel(
+        preparer=TextPreparer.from_dict(meta["preparer"]),
+        blocks=[block],
+        decision=decision,
+        classes=classes,
+    )

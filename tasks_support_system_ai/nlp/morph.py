@@ -2,11 +2,14 @@
 
 Ticket vocabularies are small and words repeat constantly, so every normaliser
 memoises per word; the caches live at module level so ``Preprocessor`` objects
-stay plain, picklable parameter holders.
+stay plain, picklable parameter holders. Serving threads share them: the memos are
+dicts (a racing miss computes a word twice, never a wrong value), Snowball stemmers
+are one per thread, and the shared pymorphy3 analyzer keeps no per-call state.
 """
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -79,9 +82,19 @@ def morph() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
 
 
-@cache
+_PER_THREAD = threading.local()
+
+
 def _stemmer(language: str) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer(language)
+    """This thread's stemmer: a Snowball stemmer keeps the word being stemmed in its own fields,
+    so one object used by two threads at once mixes their words up (an ``IndexError`` at best)."""
+    stemmers: dict[str, snowballstemmer.stemmer] | None = getattr(_PER_THREAD, "stemmers", None)
+    if stemmers is None:
+        stemmers = _PER_THREAD.stemmers = {}
+    stemmer = stemmers.get(language)
+    if stemmer is None:
+        stemmer = stemmers[language] = snowballstemmer.stemmer(language)
+    return stemmer
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -27,6 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .markup import clean_markup, markup_mask
 from .morph import Memo, V, lemma, stem
 from .pii import scrub_pii
 from .sentences import Positions, split_array, split_text
@@ -59,6 +60,8 @@ class TextPreparer:
     stop_words: frozenset[str] = frozenset()
     scrub: bool = True
     min_length: int = 2
+    markup: bool = False
+    """Clean markup first (``nlp.markup``); off for models exported before it existed."""
 
     def __call__(self, texts: Iterable[str]) -> list[str]:
         """One space-joined token string per text."""
@@ -76,9 +79,11 @@ class TextPreparer:
         return list(map(self._prepare_in_pieces, texts))
 
     def _prepare_in_pieces(self, text: str) -> str:
+        if self.markup:
+            text = clean_markup(text)
         pieces = split_text(text)
         if pieces is None:
-            return self.prepare_whole(text)
+            return self._prepare_clean(text)
         return " ".join(filter(None, map(self._piece_memo().__getitem__, pieces)))
 
     def prepare_array(self, texts: pa.StringArray | pa.LargeStringArray) -> pa.LargeStringArray:
@@ -92,6 +97,8 @@ class TextPreparer:
         return pa.concat_arrays(blocks) if blocks else pa.array([], pa.large_string())
 
     def _prepare_block(self, texts: pa.StringArray | pa.LargeStringArray) -> pa.LargeStringArray:
+        if self.markup:
+            texts = _clean_column(texts)
         pieces = split_array(texts)
         encoded = pc.dictionary_encode(pieces.values)
         prepare = self._piece_memo().__getitem__
@@ -100,6 +107,10 @@ class TextPreparer:
 
     def prepare_whole(self, text: str) -> str:
         """One text prepared in one go: what ``__call__`` returns for it, by definition."""
+        return self._prepare_clean(clean_markup(text) if self.markup else text)
+
+    def _prepare_clean(self, text: str) -> str:
+        """``prepare_whole`` of a text whose markup is already cleaned (or a piece of one)."""
         scrub = scrub_pii if self.scrub else str
         return " ".join(chain.from_iterable(map(self.chunk_normaliser(), scrub(text).split())))
 
@@ -132,7 +143,7 @@ class TextPreparer:
     def _piece_memo(self) -> Memo[str]:
         key = (self.normaliser, self.stop_words, self.min_length, self.scrub)
         return _memo_for(
-            _PIECE_MEMOS, key, self.prepare_whole, maxsize=PIECE_MEMO_SIZE, max_key=PIECE_KEY_MAX
+            _PIECE_MEMOS, key, self._prepare_clean, maxsize=PIECE_MEMO_SIZE, max_key=PIECE_KEY_MAX
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,6 +154,7 @@ class TextPreparer:
             "stop_words": sorted(self.stop_words),
             "scrub": self.scrub,
             "min_length": self.min_length,
+            "markup": self.markup,
         }
 
     @classmethod
@@ -189,6 +201,16 @@ def _final_tokens(
             if normal not in stops:
                 out.append(normal)
     return tuple(out)
+
+
+def _clean_column(texts: pa.StringArray | pa.LargeStringArray) -> pa.Array:
+    """``clean_markup`` of each text; only the texts ``markup_mask`` flags become Python strings."""
+    mask = markup_mask(texts)
+    if not pc.any(mask).as_py():
+        return texts
+    flagged = texts.filter(mask).to_pylist()
+    cleaned = pa.array(list(map(clean_markup, flagged)), texts.type)
+    return pc.replace_with_mask(texts, mask, cleaned)
 
 
 def _join_words(pieces: pa.LargeStringArray, offsets: Positions) -> pa.LargeStringArray:

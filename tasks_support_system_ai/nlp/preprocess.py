@@ -17,7 +17,7 @@ from .text import Language, detect_language
 
 
 class Preprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]  # sklearn is untyped
-    """Scrub PII, normalise, drop stop words, then lemmatise or stem each word.
+    """Clean markup, scrub PII, normalise, drop stop words, then lemmatise or stem each word.
 
     Cyrillic words go to pymorphy3 (lemma) or the Russian Snowball stemmer; Latin
     words to the English stemmer (there is no English lemmatiser installed, so
@@ -33,6 +33,7 @@ class Preprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]  # sk
         extra_stop_words: Iterable[str] = (),
         scrub: bool = True,
         min_length: int = 2,
+        markup: bool = True,
     ) -> None:
         self.language = language
         self.normaliser = normaliser
@@ -40,6 +41,7 @@ class Preprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]  # sk
         self.extra_stop_words = extra_stop_words
         self.scrub = scrub
         self.min_length = min_length
+        self.markup = markup
 
     def fit(self, texts: Iterable[str], y: Any = None) -> Self:
         """Fix the language (detected from ``texts`` when "auto")."""
@@ -58,7 +60,12 @@ class Preprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]  # sk
         """The settings resolved for ``language`` (default: the fitted or configured one)."""
         language = language or self._language([])
         return TextPreparer(
-            language, self.normaliser, self.stop_word_set(language), self.scrub, self.min_length
+            language,
+            self.normaliser,
+            self.stop_word_set(language),
+            self.scrub,
+            self.min_length,
+            markup=getattr(self, "markup", False),  # artifacts from before markup cleaning
         )
 
     def stop_word_set(self, language: Language) -> frozenset[str]:

@@ -77,7 +77,6 @@ def test_english_dataset_trains_and_predicts_end_to_end(client: TestClient) -> N
         (b"text,label\nhello,a\n,b\nthere,b\n", "empty_text"),
         (b"text,label\nhello,a\nthere,\n", "empty_label"),
         (b"text,label\nhello,a\nthere,a\n", "too_few_labels"),
-        (b"text,label\nhello,a\nthere,a\nyou,b\n", "too_few_examples"),
     ],
 )
 def test_bad_texts_uploads_are_rejected(client: TestClient, content: bytes, code: str) -> None:
@@ -109,3 +108,19 @@ def test_waited_fit_of_a_failed_training_reports_the_failure_and_its_code(
         m for m in client.get("/api/get_models").json() if m["id"] == body["details"]["model_id"]
     )
     assert failed["status"] == "failed"
+
+
+def test_a_rare_label_is_accepted_trained_on_and_reported(client: TestClient) -> None:
+    """One rule at upload and training: 1-4 examples never fail; statistics name the label."""
+    frame = pd.read_csv(pd.io.common.BytesIO(english_texts()))
+    rare = pd.DataFrame([{"subject": "Ticket", "text": "my parcel was lost", "label": "post"}] * 2)
+    uploaded = upload(client, pd.concat([frame, rare]).to_csv(index=False).encode())
+    assert uploaded["status"] == "success", uploaded
+    assert uploaded["version"]["summary"]["too_small_to_evaluate"] == ["post"]  # type: ignore[index]
+    model_id = client.post("/api/fit_nlp", json={"wait": True}).json()
+    statistics = client.get(f"/api/statistics/{model_id}").json()
+    assert statistics["evaluation"]["too_small_to_evaluate"] == ["post"]
+    assert statistics["evaluation"]["method"] == "stratified 5-fold cross-validation"
+    assert statistics["classes"]["post"]["support"] == 0  # never in a test part
+    body = {"id": model_id, "text": "my parcel was lost"}
+    assert client.post("/api/predict_nlp", json=body).json() == "post"  # trained on

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 import textwrap
@@ -14,8 +15,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from sklearn.pipeline import Pipeline
 
-from tasks_support_system_ai.nlp.fast import linear_model
+from tasks_support_system_ai.nlp.fast import linear_model, supports_linear
 from tasks_support_system_ai.nlp.linear import LinearTextModel
 from tasks_support_system_ai.nlp.training import TrainedClassifier, train_classifier
 
@@ -27,23 +29,80 @@ TOPICS = {
 }
 
 
+def dataset(topics: dict[str, str]) -> tuple[list[str], list[str]]:
+    texts = [f"{text} {k} вариант{k % 7}" for k in range(40) for text in topics.values()]
+    return texts, [label for _ in range(40) for label in topics]
+
+
 @pytest.fixture(scope="module")
 def trained() -> TrainedClassifier:
-    texts = [f"{text} {k} вариант{k % 7}" for k in range(40) for text in TOPICS.values()]
-    labels = [label for _ in range(40) for label in TOPICS]
-    return train_classifier(texts, labels, "logistic", {})
+    return train_classifier(*dataset(TOPICS), "logistic", {})
 
 
 def probe_texts() -> list[str]:
     return [*TOPICS.values(), "", "!!!", "совсем новые слова", "Меня зовут Иван Петров, роуминг"]
 
 
-def test_stored_model_gives_the_pipelines_labels(trained: TrainedClassifier) -> None:
-    loaded = LinearTextModel.from_bytes(linear_model(trained.pipeline).to_bytes())
-    texts = probe_texts()
-    expected = trained.pipeline.predict(texts).astype(str).tolist()
+@functools.cache
+def pipeline_of(model: str, labels: int) -> Pipeline:
+    return train_classifier(*dataset(dict(list(TOPICS.items())[:labels])), model, {}).pipeline
+
+
+@pytest.mark.parametrize("model", ["linear_svc", "logistic", "svm"])
+@pytest.mark.parametrize("labels", [4, 2])
+def test_stored_model_gives_the_pipelines_labels(model: str, labels: int) -> None:
+    """Every linear model the service trains, for two labels and more, word + char n-grams."""
+    pipeline = pipeline_of(model, labels)
+    assert supports_linear(pipeline)
+    loaded = LinearTextModel.from_bytes(linear_model(pipeline).to_bytes())
+    texts = probe_texts() + [f"{t} и ещё роуминг интернет" for t in TOPICS.values()]
+    expected = pipeline.predict(texts).astype(str).tolist()
     assert loaded.predict_prepared(loaded.prepare(texts)).tolist() == expected
     assert [loaded.predict_one(text) for text in texts] == expected
+    assert loaded.label_column(pa.array(texts)).to_pylist() == expected
+
+
+def test_calibrated_probabilities_match_scikit_learn() -> None:
+    pipeline = pipeline_of("svm", 4)
+    model = linear_model(pipeline)
+    texts = probe_texts()
+    proba = model.decision.probabilities(model.scores(model.prepare(texts)))
+    np.testing.assert_allclose(proba, pipeline.predict_proba(texts), rtol=1e-9, atol=1e-12)
+
+
+def test_exports_from_before_blocks_still_load(trained: TrainedClassifier) -> None:
+    """Format 1: one word 1–2-gram block (written by earlier versions; read as such)."""
+    import io
+    import json
+
+    word = trained.pipeline.named_steps["tfidf"].transformer_list[0][1]
+    clf = trained.pipeline.named_steps["clf"]
+    word_only = Pipeline([("prep", trained.pipeline[0]), ("tfidf", word), ("clf", clf)])
+    model = linear_model(word_only)
+    terms = sorted(word.vocabulary_, key=word.vocabulary_.__getitem__)
+    meta = {
+        "format": "support-ai/linear-text-model/1",
+        "preparer": {k: v for k, v in model.preparer.to_dict().items() if k != "markup"},
+        "sublinear": True,
+        "l2": True,
+        "token_pattern": word.token_pattern,
+    }
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        meta=np.array(json.dumps(meta)),
+        terms=np.array(terms, dtype=str),
+        idf=word.idf_,
+        weights=model.decision.weights,
+        bias=model.decision.bias,
+        classes=np.array(model.classes, dtype=str),
+    )
+    loaded = LinearTextModel.from_bytes(buffer.getvalue())
+    texts = probe_texts()
+    assert (
+        loaded.predict_prepared(loaded.prepare(texts)).tolist()
+        == model.predict_prepared(model.prepare(texts)).tolist()
+    )
 
 
 def test_foreign_files_are_refused(tmp_path: Path) -> None:
@@ -79,19 +138,21 @@ def test_labeling_with_the_stored_model_never_imports_sklearn(
     assert modules == "[]"
 
 
-def test_other_analyzers_score_through_their_own_ngrams(trained: TrainedClassifier) -> None:
+def test_unigram_models_have_an_array_form_and_other_analyzers_do_not(
+    trained: TrainedClassifier,
+) -> None:
     from sklearn.base import clone
 
-    texts = [f"{text} {k}" for k in range(20) for text in TOPICS.values()]
-    labels = [label for _ in range(20) for label in TOPICS]
-    unigrams = clone(trained.pipeline).set_params(tfidf__ngram_range=(1, 1)).fit(texts, labels)
-    model = linear_model(unigrams)
-    assert model.token_pattern is None  # not the plain 1–2-gram analyzer: no array export
-    with pytest.raises(ValueError, match="analyzer"):
-        model.to_bytes()
+    texts, labels = dataset(TOPICS)
+    unigrams = clone(trained.pipeline).set_params(tfidf__word__ngram_range=(1, 1))
+    unigrams.fit(texts, labels)
+    assert supports_linear(unigrams)
+    model = LinearTextModel.from_bytes(linear_model(unigrams).to_bytes())
     probe = probe_texts()
     expected = unigrams.predict(probe).astype(str).tolist()
     assert model.predict_prepared(model.prepare(probe)).tolist() == expected
+    chars = clone(trained.pipeline).set_params(tfidf__char__analyzer="char").fit(texts, labels)
+    assert not supports_linear(chars)  # char n-grams across words: served by the pipeline
 
 
 def test_labels_are_remembered_within_a_bound(

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks_support_system_ai.nlp import names, pii, text
+from tasks_support_system_ai.nlp.markup import clean_markup
 from tasks_support_system_ai.nlp.preprocess import Preprocessor
 
 _PHRASES = (
@@ -71,7 +72,8 @@ def _reference_transform(prep: Preprocessor, value: str) -> str:
     stops = prep.stop_word_set("ru")
     word = prep.preparer("ru").word_normaliser()
     out = []
-    for token in _reference_normalise(pii.scrub_pii(value)).split():
+    cleaned = clean_markup(value) if prep.markup else value
+    for token in _reference_normalise(pii.scrub_pii(cleaned)).split():
         if token.startswith("__"):
             out.append(token)
         elif token not in stops and len(token) >= prep.min_length:

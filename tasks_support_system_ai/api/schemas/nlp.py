@@ -15,7 +15,9 @@ class Preprocessing(BaseModel):
     normaliser: Literal["stem", "lemma", "none"] = "stem"
     language: Literal["auto", "ru", "en"] = Field("auto", description="auto: detected")
     stop_words: list[Annotated[str, Field(min_length=1)]] | None = Field(
-        None, max_length=20_000, description="replaces the language's default stop words"
+        None,
+        max_length=20_000,
+        description="words to drop; default none (measured best for classifiers)",
     )
     extra_stop_words: list[Annotated[str, Field(min_length=1)]] = Field(
         default_factory=list, max_length=20_000, examples=[["абонент", "оператор"]]
@@ -23,10 +25,12 @@ class Preprocessing(BaseModel):
 
 
 class FitRequest(BaseModel):
-    model: str = Field("logistic", max_length=50, description="logistic | svm")
-    config: dict[str, Any] = Field(
-        default_factory=dict, max_length=50, examples=[{"C": 10, "solver": "lbfgs"}]
+    model: str = Field(
+        "linear_svc",
+        max_length=50,
+        description="linear_svc (default) | logistic | svm (calibrated)",
     )
+    config: dict[str, Any] = Field(default_factory=dict, max_length=50, examples=[{"C": 1.0}])
     preprocessing: Preprocessing = Field(default_factory=Preprocessing)
     wait: bool = Field(False, description="answer only when training has finished")
 

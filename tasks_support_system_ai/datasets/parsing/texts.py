@@ -1,7 +1,9 @@
 """Labeled ticket texts uploads → the classifier's training set (``text``, ``label``).
 
 An optional ``subject`` column is prepended to the text, as in the demo texts. The language
-(Russian or English) is detected per dataset and reported; preprocessing follows it.
+(Russian or English) is detected per dataset and reported; preprocessing follows it. Rare labels
+follow ``nlp.label_rules`` (the same rule as training): accepted, trained on, and reported as too
+small to evaluate.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from tasks_support_system_ai.datasets.parsing.header import check_columns
 from tasks_support_system_ai.datasets.parsing.kinds import Canonical
 from tasks_support_system_ai.datasets.parsing.problems import Offenders, cell_error
 from tasks_support_system_ai.errors import DatasetValidationError
+from tasks_support_system_ai.nlp.label_rules import too_small_to_evaluate
 from tasks_support_system_ai.nlp.text import detect_language
 
 COLUMNS: Final = ("text", "label")
 IGNORED: Final = ("id", "sender", "created_at", "queue_id", "pii_values")
 """Other columns of the demo texts file, accepted (so it can be uploaded again) and dropped."""
-MIN_PER_LABEL: Final = 2  # a stratified train/test split needs two of each
 
 
 def parse_texts(raw: pd.DataFrame) -> Canonical:
@@ -35,6 +37,7 @@ def parse_texts(raw: pd.DataFrame) -> Canonical:
         "rows": len(frame),
         "labels": {str(k): int(v) for k, v in counts.items()},
         "language": detect_language(frame["text"]),
+        "too_small_to_evaluate": too_small_to_evaluate(frame["label"].tolist()),
     }
     return frame, summary
 
@@ -57,13 +60,4 @@ def _check_labels(counts: pd.Series) -> None:
             f"found only {', '.join(map(str, counts.index))!r}.",
             code="too_few_labels",
             column="label",
-        )
-    rare = counts[counts < MIN_PER_LABEL]
-    if len(rare):
-        raise DatasetValidationError(
-            f"Label {rare.index[0]!r} has {int(rare.iloc[0])} example(s); every label needs at "
-            f"least {MIN_PER_LABEL} ({len(rare)} label(s) too rare).",
-            code="too_few_examples",
-            column="label",
-            labels=[str(label) for label in rare.index[:20]],
         )
