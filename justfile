@@ -61,3 +61,11 @@ bench-labeling *args:
 # Run a job worker (embedded folder queue, or SUPPORT_AI_BROKER_URL)
 worker *args:
     {{venv}}/support-ai worker {{args}}
+
+# Model quality on the open evaluation sets (text + series) → docs/quality.md
+bench-quality *args:
+    {{venv}}/python benchmarks/bench_quality.py {{args}}
+
+# Series part only: service forecasts vs statsforecast/Prophet baselines per open set
+bench-quality-series *args:
+    {{venv}}/python benchmarks/quality_series.py {{args}}

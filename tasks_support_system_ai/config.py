@@ -96,6 +96,22 @@ class Settings(BaseSettings):
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
 
+    # --- open evaluation sets (quality benchmarks, notebooks) ---
+    evalsets: Path | None = Field(
+        None,
+        description="folder of the open evaluation sets; default /work/shared/evalsets if it "
+        "exists, else <repo>/../shared/evalsets",
+    )
+
+    @property
+    def resolved_evalsets(self) -> Path:
+        if self.evalsets is not None:
+            return self.evalsets
+        shared = Path("/work/shared/evalsets")
+        if shared.is_dir():
+            return shared
+        return Path(__file__).resolve().parents[2] / "shared" / "evalsets"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
