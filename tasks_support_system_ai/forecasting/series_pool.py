@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import numpy as np
 
@@ -39,6 +39,7 @@ class _Job:
     granularity: Granularity
     horizon: int
     levels: tuple[int, ...]
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 class SeriesPool:
@@ -70,14 +71,20 @@ class SeriesPool:
         granularity: Granularity,
         horizon: int,
         levels: tuple[int, ...],
+        params: dict[str, Any] | None = None,
+        min_parallel_rows: int = MIN_PARALLEL_ROWS,
     ) -> list[Forecast | None]:
-        """One forecast (or ``None``) per row of ``values``, in row order."""
+        """One forecast (or ``None``) per row of ``values``, in row order.
+
+        ``params`` go to the model's constructor; slow models (e.g. ``auto``) may lower
+        ``min_parallel_rows`` so that even a few rows are spread over the workers.
+        """
         n_chunks = max(1, min(values.shape[0], self.workers * CHUNKS_PER_WORKER))
         jobs = [
-            _Job(model, chunk, labels, granularity, horizon, levels)
+            _Job(model, chunk, labels, granularity, horizon, levels, dict(params or {}))
             for chunk in np.array_split(values, n_chunks)
         ]
-        if self.workers <= 1 or values.shape[0] < MIN_PARALLEL_ROWS:
+        if self.workers <= 1 or values.shape[0] < min_parallel_rows:
             return [row for job in jobs for row in _fit_rows(job)]
         return [row for rows in self._pool().map(_fit_rows, jobs) for row in rows]
 
@@ -97,7 +104,7 @@ def _fit_one(job: _Job, row: FloatArray) -> Forecast | None:
     if not row.any():
         return None
     try:
-        model = make_model(job.model).fit(TimeSeries(row, job.labels, job.granularity))
-        return model.predict(job.horizon, job.levels)
+        series = TimeSeries(row, job.labels, job.granularity)
+        return make_model(job.model, **job.params).fit(series).predict(job.horizon, job.levels)
     except (InvalidInputError, ValueError, np.linalg.LinAlgError):
         return None

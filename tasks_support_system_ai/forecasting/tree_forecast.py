@@ -145,6 +145,7 @@ def _base(
             horizon=horizon,
             levels=levels,
             max_history=MAX_HISTORY,
+            top_rows=inputs.top_rows,
         )
         return auto.forecast, auto.residuals, auto.chosen
     vets = VectorisedETS(SEASON_LENGTH[granularity], max_history=MAX_HISTORY)
@@ -159,6 +160,7 @@ class _Inputs:
     labels: DayArray
     values: FloatArray
     cutoff: date
+    top_rows: IntArray  # the root and first-level queues (rows of ``values``)
 
 
 def _inputs(load: QueueLoad, end: int, granularity: Granularity) -> _Inputs:
@@ -174,7 +176,8 @@ def _inputs(load: QueueLoad, end: int, granularity: Granularity) -> _Inputs:
     series = np.vstack([load.matrix[:, start : end + 1], own[rows]]).astype(np.float64)
     labels, values = complete_periods(series, days[start:], granularity)
     hierarchy = Hierarchy.from_tree(load.tree, has_own)
-    return _Inputs(hierarchy, labels, values, as_date(days[-1]))
+    top_rows = np.flatnonzero(load.tree.levels <= 1).astype(np.int64)
+    return _Inputs(hierarchy, labels, values, as_date(days[-1]), top_rows)
 
 
 def complete_periods(
