@@ -41,9 +41,7 @@ def test_prophet_default_forecast_stays_positive_with_bounds_around_it() -> None
     assert (forecast.mean > 0).all()
     assert (forecast.upper[95] > forecast.lower[95]).all()
     assert (forecast.lower[80] <= forecast.mean).all()
-    assert (
-        forecast.mean <= forecast.upper[80]
-    ).all()
+    assert (forecast.mean <= forecast.upper[80]).all()
     assert forecast.mean.max() < 100  # it follows the fall, not the old level
 
 
