@@ -306,7 +306,10 @@ def run_set(name: str, args: argparse.Namespace, root: Path) -> dict[str, Any]:
     tree = []
     if data.total is not None and not args.no_tree:
         for model in ("vets", "auto"):
-            tree.append(tree_scores(data, model, args.windows, args.horizon))
+            try:
+                tree.append(tree_scores(data, model, args.windows, args.horizon))
+            except Exception as error:  # reported in the table; the per-model results stay
+                tree.append({"model": model, "error": f"{type(error).__name__}: {error}"})
             print(f"{name:18} tree {model}: {tree[-1]}", flush=True)
     return {"name": name, "series": len(rows), "of": data.values.shape[0],
             "days": data.values.shape[1], "imputed": data.imputed,
@@ -374,6 +377,9 @@ def render(results: list[dict[str, Any]], command: str, stamp: str) -> str:
                     "| model | MASE total | MASE bottom | cov 80 total | max incoherence | "
                     "s/run (CPU) |", "|---|---|---|---|---|---|"]  # fmt: skip
             for t in result["tree"]:
+                if "error" in t:
+                    out.append(f"| {t['model']} | failed: {t['error']} | | | | |")
+                    continue
                 out.append(
                     f"| {t['model']} | {t['mase_total']:.3f} | {t['mase_bottom']:.3f} | "
                     f"{t['cov80_total']:.2f} | {t['max_incoherence']:.1e} | "
