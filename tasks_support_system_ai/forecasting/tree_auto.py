@@ -7,9 +7,9 @@ series keeps the candidate with the lowest mean MASE; near ties (within ``TIE``)
 simpler model, in ``CANDIDATES`` order. Its base forecast and intervals then come from that
 candidate refitted on the whole history (es only for the series that chose it).
 
-The few series at the top of the tree (the root and the first level: ``top_rows``) carry most
-of the load and are worth single-series models the vectorised ones cannot be: they are
-forecast by ``AutoModel`` over every catalogue model (``TOP_CANDIDATES``, with ``sarima`` and
+The few series at the top of the tree (the root and the first level: ``top_rows``, when the
+caller passes them) carry most of the load and may get single-series models the vectorised
+ones cannot be: ``AutoModel`` over every catalogue model (``TOP_CANDIDATES``, with ``sarima`` and
 ``gbm``), which backtests them on three four-week windows; a row whose ``AutoModel`` fails keeps
 the vectorised choice. Their ``chosen`` name is ``auto``.
 

@@ -94,14 +94,21 @@ def forecast_tree(
     levels: Sequence[int] = DEFAULT_LEVELS,
     method: str = "mint_shrink",
     model: str = "vets",
+    top_auto: bool = False,
 ) -> TreeForecast:
-    """Forecast every queue ``horizon`` periods past ``cutoff`` (default: the last data day)."""
+    """Forecast every queue ``horizon`` periods past ``cutoff`` (default: the last data day).
+
+    ``top_auto`` (with ``model="auto"``): the root and first-level queues get single-series
+    ``AutoModel`` over every model (see ``tree_auto``). Off by default: on the one open
+    hierarchical set measured (website visitors, docs/quality.md) it made the top and bottom
+    MASE worse than the per-queue naive/vets/es choice.
+    """
     granularity = parse_granularity(granularity)
     check_horizon(horizon, granularity)
     check_method(method)
     check_model(model)
     inputs = _inputs(load, _cutoff_index(load.dates, cutoff), granularity)
-    base, residuals, chosen = _base(inputs, granularity, horizon, levels, model)
+    base, residuals, chosen = _base(inputs, granularity, horizon, levels, model, top_auto=top_auto)
     mean, lower, upper = _reconciled(base, inputs.hierarchy, method, residuals)
     n = len(load.tree)
     last = inputs.labels[-1:]
@@ -135,6 +142,8 @@ def _base(
     horizon: int,
     levels: Sequence[int],
     model: str,
+    *,
+    top_auto: bool = False,
 ) -> tuple[MatrixForecast, FloatArray, StrArray | None]:
     """Unreconciled forecasts, their in-sample residuals and (for "auto") each row's model."""
     if model == "auto":
@@ -145,7 +154,7 @@ def _base(
             horizon=horizon,
             levels=levels,
             max_history=MAX_HISTORY,
-            top_rows=inputs.top_rows,
+            top_rows=inputs.top_rows if top_auto else None,
         )
         return auto.forecast, auto.residuals, auto.chosen
     vets = VectorisedETS(SEASON_LENGTH[granularity], max_history=MAX_HISTORY)

@@ -65,13 +65,18 @@ def test_auto_picks_naive_for_periodic_and_another_model_for_trend(
     np.testing.assert_allclose(periodic.mean, WEEK[np.arange(HORIZON) % 7], atol=1e-3)
 
 
-def test_top_of_the_tree_gets_single_series_auto_over_every_model(
+def test_top_of_the_tree_can_get_single_series_auto_over_every_model(
     load: QueueLoad, auto: TreeForecast
 ) -> None:
-    """The root and first-level queues (few, busy) are worth AutoModel over all models."""
-    assert chosen_for(load, auto, ROOT_ID) == "auto"
-    assert chosen_for(load, auto, 1) == "auto"
+    """Optionally the root and first-level queues get AutoModel over all models."""
+    assert chosen_for(load, auto, ROOT_ID) != "auto"  # off by default
+    top = forecast_tree(load, horizon=HORIZON, model="auto", top_auto=True)
+    assert chosen_for(load, top, ROOT_ID) == "auto"
+    assert chosen_for(load, top, 1) == "auto"
+    assert chosen_for(load, top, 2) == "naive"
     assert set(TOP_CANDIDATES) >= {"sarima", "gbm", "prophet", "es", "naive"}
+    children = top.mean[load.tree.index_of(2)] + top.mean[load.tree.index_of(3)]
+    np.testing.assert_allclose(top.mean[load.tree.index_of(1)], children, atol=1e-6)
 
 
 def test_auto_is_coherent_with_intervals(load: QueueLoad, auto: TreeForecast) -> None:
