@@ -93,3 +93,10 @@ bench-dashboard *args:
 # Ticket-text quality and speed on the open text sets vs scikit-learn baselines (docs/quality.md)
 bench-quality-text *args:
     {{venv}}/python benchmarks/quality_text.py {{args}}
+# Model quality on the open evaluation sets (text + series) → docs/quality.md
+bench-quality *args:
+    {{venv}}/python benchmarks/bench_quality.py {{args}}
+
+# Series part only: service forecasts vs statsforecast/Prophet baselines per open set
+bench-quality-series *args:
+    {{venv}}/python benchmarks/quality_series.py {{args}}

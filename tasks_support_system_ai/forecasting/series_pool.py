@@ -15,10 +15,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import numpy as np
 
@@ -47,6 +47,7 @@ class _Job:
     granularity: Granularity
     horizon: int
     levels: tuple[int, ...]
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 class SeriesPool:
@@ -79,19 +80,23 @@ class SeriesPool:
         horizon: int,
         levels: tuple[int, ...],
         progress: Progress | None = None,
+        params: dict[str, Any] | None = None,
+        min_parallel_rows: int = MIN_PARALLEL_ROWS,
     ) -> list[Forecast | None]:
         """One forecast (or ``None``) per row of ``values``, in row order.
 
-        ``progress`` hears the share of rows done after every chunk.
+        ``progress`` hears the share of rows done after every chunk. ``params`` go to the
+        model's constructor; slow models (e.g. ``auto``) may lower ``min_parallel_rows`` so
+        that even a few rows are spread over the workers.
         """
         n_chunks = max(1, min(values.shape[0], self.workers * CHUNKS_PER_WORKER))
         jobs = [
-            _Job(model, chunk, labels, granularity, horizon, levels)
+            _Job(model, chunk, labels, granularity, horizon, levels, dict(params or {}))
             for chunk in np.array_split(values, n_chunks)
         ]
         report = progress or (lambda _: None)
         results: list[list[Forecast | None]] = []
-        if self.workers <= 1 or values.shape[0] < MIN_PARALLEL_ROWS:
+        if self.workers <= 1 or values.shape[0] < min_parallel_rows:
             for done, job in enumerate(jobs, start=1):
                 results.append(_fit_rows(job))
                 report(done / len(jobs))
@@ -132,7 +137,7 @@ def _fit_one(job: _Job, row: FloatArray) -> Forecast | None:
     if not row.any():
         return None
     try:
-        model = make_model(job.model).fit(TimeSeries(row, job.labels, job.granularity))
-        return model.predict(job.horizon, job.levels)
+        series = TimeSeries(row, job.labels, job.granularity)
+        return make_model(job.model, **job.params).fit(series).predict(job.horizon, job.levels)
     except (InvalidInputError, ValueError, np.linalg.LinAlgError):
         return None

@@ -7,6 +7,12 @@ series keeps the candidate with the lowest mean MASE; near ties (within ``TIE``)
 simpler model, in ``CANDIDATES`` order. Its base forecast and intervals then come from that
 candidate refitted on the whole history (es only for the series that chose it).
 
+The few series at the top of the tree (the root and the first level: ``top_rows``, when the
+caller passes them) carry most of the load and may get single-series models the vectorised
+ones cannot be: ``AutoModel`` over every catalogue model (``TOP_CANDIDATES``, with ``sarima`` and
+``gbm``), which backtests them on three four-week windows; a row whose ``AutoModel`` fails keeps
+the vectorised choice. Their ``chosen`` name is ``auto``.
+
 Reconciliation needs in-sample one-step residuals of the base forecasts: naive rows use
 seasonal differences (exactly its one-step errors); es rows use the VectorisedETS residuals,
 a close stand-in (same ETS(A,Ad,A) family), since the workers do not ship residuals back.
@@ -37,6 +43,7 @@ __all__ = ["CANDIDATES", "AutoBase", "forecast_auto"]
 
 StrArray = npt.NDArray[np.str_]
 CANDIDATES = ("naive", "vets", "es")  # simplest first: wins near ties
+TOP_CANDIDATES = ("naive", "es", "vets", "linear", "prophet", "sarima", "gbm")
 WINDOWS = 2
 TIE = 1e-6  # relative MASE difference treated as a tie
 
@@ -80,6 +87,7 @@ def forecast_auto(
     levels: Sequence[int],
     max_history: int,
     progress: Progress | None = None,
+    top_rows: npt.NDArray[np.int64] | None = None,
 ) -> AutoBase:
     """Choose a model per row of the (n, T) ``values`` and forecast each row with it."""
     passes = len(_origins(values.shape[1], horizon, SEASON_LENGTH[granularity])) + 1
@@ -87,7 +95,38 @@ def forecast_auto(
     setup = _Setup(labels, granularity, horizon, tuple(levels), max_history, report, passes)
     with SeriesPool() as pool:
         best = choose(backtest_scores(values, setup, pool))
-        return _final(values, setup, best, pool)
+        base = _final(values, setup, best, pool)
+        if top_rows is not None and top_rows.size:
+            _single_series_auto(values, setup, pool, top_rows, base)
+        return base
+
+
+def _single_series_auto(
+    values: FloatArray,
+    setup: _Setup,
+    pool: SeriesPool,
+    rows: npt.NDArray[np.int64],
+    base: AutoBase,
+) -> None:
+    """Replace ``rows`` of ``base`` (in place) by ``AutoModel`` forecasts over every model."""
+    results = pool.forecast(
+        "auto",
+        values[rows, -setup.max_history :],
+        setup.labels[-setup.max_history :],
+        granularity=setup.granularity,
+        horizon=setup.horizon,
+        levels=setup.levels,
+        params={"candidates": TOP_CANDIDATES},
+        min_parallel_rows=2,
+    )
+    for row, result in zip(rows, results, strict=True):
+        if result is None:
+            continue
+        base.forecast.mean[row] = result.mean
+        for level in setup.levels:
+            base.forecast.lower[level][row] = result.lower[level]
+            base.forecast.upper[level][row] = result.upper[level]
+        base.chosen[row] = "auto"
 
 
 def choose(scores: FloatArray) -> npt.NDArray[np.int64]:
@@ -186,7 +225,7 @@ def _final(
     best[es_failed] = CANDIDATES.index("vets")  # cannot happen unless the refit fails
     for k, source in ((0, naive), (2, es)):
         _overwrite(result, source, best == k)
-    chosen = np.array(CANDIDATES)[best]
+    chosen = np.array(CANDIDATES, dtype="<U8")[best]
     return AutoBase(result, _residuals(vets, values, setup, best == 0), chosen)
 
 

@@ -337,6 +337,10 @@ class VETSForecaster:
         self._series: TimeSeries | None = None
 
     def fit(self, series: TimeSeries) -> Self:
+        """Checked like every catalogue model: from the first non-zero day, two seasons."""
+        from tasks_support_system_ai.forecasting.models._checks import active_history
+
+        series = active_history(series, 2 * series.season_length, self.name)
         model = VectorisedETS(series.season_length, max_history=self.max_history)
         self._model = model.fit(series.values[np.newaxis, :])
         self._series = series

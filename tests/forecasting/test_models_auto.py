@@ -1,4 +1,5 @@
-"""AutoModel: backtest the candidates, keep the scores, refit the incumbent or a clear winner."""
+"""AutoModel: backtest the candidates, keep the scores, refit the best (or, with a margin, the
+incumbent unless a challenger clearly wins)."""
 
 from __future__ import annotations
 
@@ -37,14 +38,14 @@ def test_keeps_the_incumbent_against_a_worse_challenger_and_refits_it() -> None:
 
 def test_a_clear_winner_replaces_the_incumbent() -> None:
     series = daily_load(400, seed=7, trend=0.3, noise=12.0)
-    auto = AutoModel(candidates=("naive", "es"), incumbent="naive").fit(series)
+    auto = AutoModel(candidates=("naive", "es"), incumbent="naive", margin=0.1).fit(series)
     assert auto.chosen == "es"  # more than 10 % lower backtest MASE than the incumbent
 
 
 def test_a_near_tie_keeps_the_incumbent() -> None:
     """On this series linear's backtest MASE is ~3 % below es's: not evidence enough."""
     series = daily_load(200, seed=8)
-    auto = AutoModel(candidates=CANDIDATES, horizon=7).fit(series)
+    auto = AutoModel(candidates=CANDIDATES, horizon=7, margin=0.1).fit(series)
     mase = _mase(auto)
     assert min(mase, key=mase.__getitem__) == "linear"
     assert 0.9 * mase["es"] <= mase["linear"] < mase["es"]
@@ -57,7 +58,7 @@ def test_a_near_tie_keeps_the_incumbent() -> None:
 
 def test_a_clear_lead_switches_from_the_incumbent() -> None:
     series = daily_load(200, seed=11)
-    auto = AutoModel(candidates=CANDIDATES, horizon=7).fit(series)
+    auto = AutoModel(candidates=CANDIDATES, horizon=7, margin=0.1).fit(series)
     mase = _mase(auto)
     assert mase["linear"] < 0.9 * mase["es"]
     assert auto.chosen == "linear"
@@ -68,10 +69,12 @@ def test_a_clear_lead_switches_from_the_incumbent() -> None:
 @pytest.mark.parametrize("seed", [8, 11, 15, 21, 27])
 def test_choice_follows_the_rule(seed: int) -> None:
     series = daily_load(200, seed=seed)
-    auto = AutoModel(candidates=CANDIDATES, horizon=7).fit(series)
+    auto = AutoModel(candidates=CANDIDATES, horizon=7, margin=0.1).fit(series)
     mase = _mase(auto)
     best = min(mase, key=mase.__getitem__)
     assert auto.chosen == (best if mase[best] < 0.9 * mase["es"] else "es")
+    plain = AutoModel(candidates=CANDIDATES, horizon=7).fit(series)  # default: no margin
+    assert plain.chosen == best
 
 
 def test_without_the_incumbent_the_lowest_backtest_mase_wins() -> None:
@@ -91,6 +94,14 @@ def test_incumbent_may_be_named_by_alias() -> None:
         candidates=("linear", "catboost"), horizon=7, incumbent="CatBoost", margin=0.99
     ).fit(series)
     assert auto.chosen == "gbm"
+
+
+def test_default_backtest_is_three_four_week_windows_shortened_for_short_histories() -> None:
+    long = AutoModel(candidates=("naive", "es")).fit(daily_load(200, seed=3))
+    assert long._plan(daily_load(200)) == 28
+    assert long._plan(daily_load(70)) == 20  # (70 − 8) // 3 days still fit three windows
+    assert long._plan(daily_load(40)) == 14  # shortest; too short to backtest at all
+    assert all(score.metrics is not None for score in long.scores.values())
 
 
 def test_falls_back_to_the_incumbent_when_no_candidate_can_be_backtested() -> None:

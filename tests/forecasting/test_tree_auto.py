@@ -14,7 +14,7 @@ from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.base import TimeSeries
 from tasks_support_system_ai.forecasting.models.registry import make_model
 from tasks_support_system_ai.forecasting.runs import ForecastRuns, RunSpec
-from tasks_support_system_ai.forecasting.tree_auto import CANDIDATES, choose
+from tasks_support_system_ai.forecasting.tree_auto import CANDIDATES, TOP_CANDIDATES, choose
 from tasks_support_system_ai.forecasting.tree_forecast import TreeForecast, forecast_tree
 from tasks_support_system_ai.forecasting.vectorised_naive import naive_forecast
 from tasks_support_system_ai.hierarchy import ROOT_ID, QueueTree
@@ -60,9 +60,23 @@ def test_auto_picks_naive_for_periodic_and_another_model_for_trend(
     assert chosen_for(load, auto, 3) != "naive"
     assert auto.chosen is not None
     assert auto.chosen.shape == (len(load.tree),)
-    assert set(auto.chosen.tolist()) <= set(CANDIDATES)
+    assert set(auto.chosen.tolist()) <= {*CANDIDATES, "auto"}
     periodic = auto.for_queue(2)
-    np.testing.assert_allclose(periodic.mean, WEEK[np.arange(HORIZON) % 7], atol=1e-6)
+    np.testing.assert_allclose(periodic.mean, WEEK[np.arange(HORIZON) % 7], atol=1e-3)
+
+
+def test_top_of_the_tree_can_get_single_series_auto_over_every_model(
+    load: QueueLoad, auto: TreeForecast
+) -> None:
+    """Optionally the root and first-level queues get AutoModel over all models."""
+    assert chosen_for(load, auto, ROOT_ID) != "auto"  # off by default
+    top = forecast_tree(load, horizon=HORIZON, model="auto", top_auto=True)
+    assert chosen_for(load, top, ROOT_ID) == "auto"
+    assert chosen_for(load, top, 1) == "auto"
+    assert chosen_for(load, top, 2) == "naive"
+    assert set(TOP_CANDIDATES) >= {"sarima", "gbm", "prophet", "es", "naive"}
+    children = top.mean[load.tree.index_of(2)] + top.mean[load.tree.index_of(3)]
+    np.testing.assert_allclose(top.mean[load.tree.index_of(1)], children, atol=1e-6)
 
 
 def test_auto_is_coherent_with_intervals(load: QueueLoad, auto: TreeForecast) -> None:

@@ -134,7 +134,7 @@ def test_other_pipelines_fall_back_to_predict(tickets: pd.DataFrame) -> None:
 
     from tasks_support_system_ai.nlp.fast import single_text_predictor, supports_linear
 
-    texts, labels = tickets["full"].head(600), tickets["topic"].head(600)
+    texts, labels = tickets["full"].head(600), tickets["label"].head(600)
     trained = train_classifier(texts, labels, "linear_svc", {})
     chars = clone(trained.pipeline).set_params(tfidf__char__analyzer="char").fit(texts, labels)
     assert not supports_linear(chars)  # n-grams across words: no array form

@@ -12,6 +12,7 @@ import pandas as pd
 
 from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, Forecast, TimeSeries
+from tasks_support_system_ai.forecasting.level_shift import regime_start
 from tasks_support_system_ai.forecasting.models._checks import (
     active_history,
     check_horizon,
@@ -76,7 +77,8 @@ class ExponentialSmoothing(SmoothedState):
     A trend is only ever damped, so long horizons do not run away on temporary growth. The
     heuristic initialisation fits ~10x faster than estimating the initial states and is as
     accurate once two years of daily data have been smoothed. Seasonality is dropped when the
-    history is too short to initialise it. After ``fit``, ``form_`` is the chosen form.
+    history is too short to initialise it. With ``level_shifts`` the fit starts at the latest
+    level shift (``level_shift.regime_start``). After ``fit``, ``form_`` is the chosen form.
     """
 
     name = "es"
@@ -89,19 +91,21 @@ class ExponentialSmoothing(SmoothedState):
         forms: Sequence[str] = DEFAULT_FORMS,
         max_history: int | None = 730,
         initialization: Literal["heuristic", "estimated"] = "heuristic",
+        level_shifts: bool = True,
     ) -> None:
         self.season_length = season_length
         self.seasonal = seasonal
         self.forms = forms
         self.max_history = max_history
         self.initialization = initialization
+        self.level_shifts = level_shifts
         self.form_: str | None = None
         self._result: ETSResults | None = None
         self._series: TimeSeries | None = None
 
     def fit(self, series: TimeSeries) -> Self:
         series = active_history(series, _MIN_PERIODS, self.name)
-        candidates = self._candidate_forms(recent(series, self.max_history).values)
+        candidates = self._candidate_forms(self._window(series))
         fits: list[tuple[float, str, ETSResults]] = []
         with quiet_statsmodels(), single_threaded():
             for code in candidates:
@@ -137,7 +141,7 @@ class ExponentialSmoothing(SmoothedState):
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
         form = EtsForm.parse(code or fitted(self.form_, self.name))
-        values = recent(series, self.max_history).values
+        values = self._window(series)
         season = self._usable_season(values.size, self.season_length or series.season_length)
         return ETSModel(
             pd.Series(values.astype(np.float64)),  # statsmodels 0.15 fails on bare ndarrays
@@ -149,7 +153,19 @@ class ExponentialSmoothing(SmoothedState):
             initialization_method=self.initialization,
         )
 
+    def _window(self, series: TimeSeries) -> np.ndarray:
+        """The values fitted on: the last ``max_history``, from the latest level shift on.
+
+        Fitting across a level shift (e.g. a lockdown halving the load) teaches the model a
+        level and weekly swing of neither regime; see ``level_shift.regime_start``.
+        """
+        values = recent(series, self.max_history).values
+        if self.level_shifts:
+            values = values[regime_start(values, self.season_length or series.season_length) :]
+        return values
+
     def _restore_fields(self) -> None:
+        self.__dict__.setdefault("level_shifts", False)  # saved before: fitted on everything
         if (
             "form_" not in self.__dict__
         ):  # saved before forms were chosen: always damped Holt-Winters
@@ -161,6 +177,10 @@ class ExponentialSmoothing(SmoothedState):
         levels = check_levels(levels)
         result, series = fitted(self._result, self.name), fitted(self._series, self.name)
         start = int(result.nobs)
+        if not levels:  # point forecasts only: no simulation for multiplicative forms
+            with quiet_statsmodels(), single_threaded():
+                mean = np.asarray(result.forecast(horizon), dtype=np.float64)
+            return build_forecast(series, mean, {})
         with quiet_statsmodels(), single_threaded():
             # Multiplicative forms get simulated intervals: seeded, so a forecast is repeatable.
             prediction = result.get_prediction(

@@ -1,4 +1,11 @@
-"""Prophet: piecewise-linear trend + weekly/yearly Fourier seasonality + Russian holidays."""
+"""Prophet: piecewise-linear trend + weekly/yearly Fourier seasonality + Russian holidays.
+
+Fitted on ``log1p`` of the counts by default. On the raw scale a trend fitted through a
+spike-and-decay (or a multiplicative season on a falling trend) extrapolates below zero, and
+after clipping a forecast of exactly 0 for every day was observed on real web traffic; in log
+space the trend can only shrink the forecast towards zero, additive seasonality there is a
+multiplicative weekly swing, and intervals stay skewed like the counts.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,13 @@ import numpy as np
 import pandas as pd
 
 from tasks_support_system_ai.analytics import Granularity
-from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, Forecast, TimeSeries
+from tasks_support_system_ai.errors import InvalidInputError
+from tasks_support_system_ai.forecasting.base import (
+    DEFAULT_LEVELS,
+    FloatArray,
+    Forecast,
+    TimeSeries,
+)
 from tasks_support_system_ai.forecasting.models._checks import (
     active_history,
     check_horizon,
@@ -46,7 +59,8 @@ class ProphetModel:
         self,
         *,
         country_holidays: str | None = "RU",
-        seasonality_mode: Literal["additive", "multiplicative"] = "multiplicative",
+        seasonality_mode: Literal["additive", "multiplicative"] = "additive",
+        transform: Literal["log1p", "none"] = "log1p",
         changepoint_prior_scale: float = 0.05,
         uncertainty_samples: int = 500,
         max_history: int | None = None,
@@ -54,6 +68,7 @@ class ProphetModel:
     ) -> None:
         self.country_holidays = country_holidays
         self.seasonality_mode = seasonality_mode
+        self.transform = transform
         self.changepoint_prior_scale = changepoint_prior_scale
         self.uncertainty_samples = uncertainty_samples
         self.max_history = max_history
@@ -64,7 +79,7 @@ class ProphetModel:
     def fit(self, series: TimeSeries) -> Self:
         series = active_history(series, 2 * series.season_length, self.name)
         history = recent(series, self.max_history)
-        frame = pd.DataFrame({"ds": pd.to_datetime(history.dates), "y": history.values})
+        frame = pd.DataFrame({"ds": pd.to_datetime(history.dates), "y": self._to_model(history)})
         with quiet_prophet():
             self._model = self._build(history).fit(frame)
         self._series = series
@@ -87,6 +102,7 @@ class ProphetModel:
         from prophet.serialize import model_from_json
 
         state = dict(state)
+        state.setdefault("transform", "none")  # saved before the log fit: raw counts
         text = state.pop("_model_json", None)
         self.__dict__.update(state)
         self._series = restore_series(self._series)
@@ -99,8 +115,10 @@ class ProphetModel:
         model, series = fitted(self._model, self.name), fitted(self._series, self.name)
         future = pd.DataFrame({"ds": pd.to_datetime(series.future_dates(horizon))})
         with quiet_prophet(), _seeded(self.random_state):
-            mean = model.predict(future)["yhat"].to_numpy(np.float64)
-            samples = model.predictive_samples(future)["yhat"]
+            mean = self._from_model(model.predict(future)["yhat"].to_numpy(np.float64))
+            if not levels:  # point forecasts only (backtests that rank by MASE)
+                return build_forecast(series, mean, {})
+            samples = self._from_model(model.predictive_samples(future)["yhat"])
         bounds = {
             level: (
                 np.quantile(samples, (1 - level / 100) / 2, axis=1),
@@ -109,6 +127,25 @@ class ProphetModel:
             for level in levels
         }
         return build_forecast(series, mean, bounds)
+
+    def _logged(self, series: TimeSeries | None = None) -> bool:
+        if self.transform not in ("log1p", "none"):
+            raise InvalidInputError(
+                f"transform must be 'log1p' or 'none', got {self.transform!r}",
+                code="invalid_model_params",
+                model=self.name,
+            )
+        return self.transform == "log1p"
+
+    def _to_model(self, history: TimeSeries) -> FloatArray:
+        """The target Prophet fits: ``log1p`` of the counts (negative values are clipped)."""
+        if self._logged():
+            return np.log1p(np.clip(history.values, 0.0, None))
+        return history.values
+
+    def _from_model(self, values: FloatArray) -> FloatArray:
+        """Back to counts: ``expm1`` of the log-scale values (quantiles map to quantiles)."""
+        return np.expm1(values) if self._logged() else values
 
     def _build(self, history: TimeSeries) -> Prophet:
         from prophet import Prophet
