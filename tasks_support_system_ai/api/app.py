@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai import __version__
-from tasks_support_system_ai.api.docs import install_docs
 from tasks_support_system_ai.api.auth import install_auth
+from tasks_support_system_ai.api.docs import install_docs
 from tasks_support_system_ai.api.errors import install_error_handlers
 from tasks_support_system_ai.api.fast_predict import FastPredictMiddleware, PredictorLookup
 from tasks_support_system_ai.api.limits import BusySlots, RequestLimitsMiddleware, request_limits

@@ -124,9 +124,20 @@ def guarded(
     record = store.get(job_id)
     token = set_request_id(record.request_id)
     try:
-        _run_stage(store, record, stage, work, completes_job=completes_job)
+        _run_stage(store, record, stage, work, completes_job=completes_job, liveness=liveness)
     finally:
         reset_request_id(token)
+
+
+def _delivered_twice(record: JobRecord, stage: str, liveness: Liveness) -> bool:
+    """A finished job, or one a live worker runs, is not run again by a second delivery."""
+    if record.finished:
+        log.info("Job %s is already %s; skipping %s", record.id, record.status, stage)
+        return True
+    if liveness.exclusive and is_alive(record, liveness.lost_after_s):
+        log.info("Job %s is running on a live worker; skipping a second delivery", record.id)
+        return True
+    return False
 
 
 def _run_stage(
@@ -136,14 +147,11 @@ def _run_stage(
     work: Callable[[JobProgress], dict[str, Any]],
     *,
     completes_job: bool,
+    liveness: Liveness,
 ) -> None:
     """``guarded``'s body; metrics count a split job's parts under ``<kind>.<stage>``."""
     job_id, kind = record.id, record.kind
-    if record.finished:
-        log.info("Job %s is already %s; skipping %s", job_id, record.status, stage)
-        return
-    if liveness.exclusive and is_alive(record, liveness.lost_after_s):
-        log.info("Job %s is running on a live worker; skipping a second delivery", job_id)
+    if _delivered_twice(record, stage, liveness):
         return
     if record.cancel_requested:
         store.cancelled(job_id)

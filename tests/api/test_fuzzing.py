@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from api_keys import local_admin_key
 from factories import HIERARCHY_CSV, tickets_csv
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -28,9 +29,9 @@ MIN_REQUESTS = 1000
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
 
-def _auth_headers() -> dict[str, str]:
-    """Headers every fuzzed request carries (credentials, once the API requires them)."""
-    return {}
+def _auth_headers(context: AppContext) -> dict[str, str]:
+    """Every fuzzed request carries the local admin key, so writes reach their handlers."""
+    return {"X-API-Key": local_admin_key(context)}
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +47,7 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
 
 def test_fuzzed_requests_cause_no_server_error_and_match_the_schema(context: AppContext) -> None:
     app = create_app(context=context)
+    headers = _auth_headers(context)
     with TestClient(app):  # runs the lifespan: the context is in place for every call
         schema = schemathesis.openapi.from_asgi("/openapi.json", app)
         sent = 0
@@ -63,7 +65,7 @@ def test_fuzzed_requests_cause_no_server_error_and_match_the_schema(context: App
             def call(case: Any) -> None:
                 nonlocal sent
                 sent += 1
-                case.call_and_validate(headers=_auth_headers(), checks=CHECKS)
+                case.call_and_validate(headers=headers, checks=CHECKS)
 
             call()
     assert sent >= MIN_REQUESTS, f"only {sent} requests generated"
