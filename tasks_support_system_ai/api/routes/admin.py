@@ -16,9 +16,9 @@ from tasks_support_system_ai.api.schemas.auth import (
     UserOut,
     UserUpdate,
 )
-from tasks_support_system_ai.api.schemas.common import ErrorResponse
+from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, ErrorResponse
 
-router = APIRouter(prefix="/api/admin", tags=["admin"])
+router = APIRouter(prefix="/api/admin", tags=["admin"], responses=ERROR_RESPONSES)
 NOT_FOUND: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorResponse, "description": "No such user or key"},
 }

@@ -7,12 +7,12 @@ from fastapi.concurrency import run_in_threadpool
 
 from tasks_support_system_ai.api.deps import ContextDep
 from tasks_support_system_ai.api.schemas.auth import LoginOut, LoginRequest, WhoAmI
-from tasks_support_system_ai.api.schemas.common import ErrorResponse
+from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES, ErrorResponse
 from tasks_support_system_ai.auth import Principal
 from tasks_support_system_ai.auth.key_format import display_prefix
 from tasks_support_system_ai.errors import AuthenticationError, ConflictError, RateLimitedError
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERROR_RESPONSES)
 LOGIN_ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorResponse, "description": "Unknown user name or wrong password"},
     403: {"model": ErrorResponse, "description": "Cross-origin sign-in refused"},
