@@ -23,7 +23,7 @@ import pyarrow as pa
 from tasks_support_system_ai.datasets.parsing import DatasetKind
 from tasks_support_system_ai.datasets.store import DatasetStore
 from tasks_support_system_ai.errors import ConflictError, InvalidInputError, NotFoundError
-from tasks_support_system_ai.forecasting.cache import LRUCache
+from tasks_support_system_ai.lru import LRUCache
 from tasks_support_system_ai.memory import release_free_memory
 from tasks_support_system_ai.nlp.batch import predict_distinct
 from tasks_support_system_ai.nlp.linear import LinearTextModel, TextPredictor

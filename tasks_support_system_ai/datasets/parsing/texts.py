@@ -14,7 +14,7 @@ from tasks_support_system_ai.datasets.parsing.header import check_columns
 from tasks_support_system_ai.datasets.parsing.kinds import Canonical
 from tasks_support_system_ai.datasets.parsing.problems import Offenders, cell_error
 from tasks_support_system_ai.errors import DatasetValidationError
-from tasks_support_system_ai.nlp.text import detect_language
+from tasks_support_system_ai.language import detect_language
 
 COLUMNS: Final = ("text", "label")
 MIN_PER_LABEL: Final = 2  # a stratified train/test split needs two of each
