@@ -1,4 +1,4 @@
-"""The job worker process: ``python -m tasks_support_system_ai.jobs.worker [--concurrency N]``.
+"""The job worker process: ``python -m tasks_support_system_ai.worker [--concurrency N]``.
 
 ``support-ai worker`` replaces itself with this module (``os.execv``) because the CLI imports
 pandas and friends for its other commands, and a Celery prefork worker's pool processes inherit
@@ -14,7 +14,7 @@ import sys
 
 from tasks_support_system_ai.config import get_settings
 
-_MODULE = "tasks_support_system_ai.jobs.worker"  # ``__name__`` is "__main__" when run with -m
+_MODULE = "tasks_support_system_ai.worker"  # ``__name__`` is "__main__" when run with -m
 
 
 def command(concurrency: int | None = None) -> list[str]:
