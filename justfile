@@ -61,3 +61,7 @@ bench-labeling *args:
 # Run a job worker (embedded folder queue, or SUPPORT_AI_BROKER_URL)
 worker *args:
     {{venv}}/support-ai worker {{args}}
+
+# What importing each heavy library costs a process (RSS), against a bare interpreter
+bench-imports *args:
+    {{venv}}/python benchmarks/bench_imports.py {{args}}

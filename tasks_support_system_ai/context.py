@@ -2,7 +2,8 @@
 
 The database, object store and job service are built up front; the domain services on first
 use, so a batch-labeling worker process never imports forecasting, pandas or scikit-learn
-(each worker process is measured against a memory budget, docs/benchmarks.md).
+(each worker process is measured against a memory budget, docs/benchmarks.md). The job
+system gets its job kinds from here (``job_kinds``): it never imports this module.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from tasks_support_system_ai.forecasting.runs import ForecastRuns
     from tasks_support_system_ai.forecasting.service import ForecastService
     from tasks_support_system_ai.jobs.celery_app import JobsCelery
+    from tasks_support_system_ai.labeling.service import LabelingService
     from tasks_support_system_ai.nlp.service import NLPService, TrainingTexts
     from tasks_support_system_ai.nlp.topics import TopicService
     from tasks_support_system_ai.registry import ModelRegistry
@@ -84,6 +86,12 @@ class AppContext:
         return TopicService(self.registry, self._training_texts, self.jobs)
 
     @cached_property
+    def labeling(self) -> LabelingService:
+        from tasks_support_system_ai.labeling.service import LabelingService
+
+        return LabelingService(self.jobs, self.objects, self.settings, lambda: self.nlp)
+
+    @cached_property
     def _training_texts(self) -> TrainingTexts:
         from tasks_support_system_ai.nlp.service import TrainingTexts
 
@@ -99,6 +107,7 @@ class AppContext:
             "registry",
             "nlp",
             "topics",
+            "labeling",
         ):
             getattr(self, name)
         return self
@@ -108,9 +117,11 @@ class AppContext:
 
 
 def _celery_app(settings: Settings) -> JobsCelery:
+    """The app with every job kind: each worker process builds its own context to run them."""
+    from tasks_support_system_ai.job_kinds import job_kinds
     from tasks_support_system_ai.jobs.celery_app import make_celery
 
-    return make_celery(settings)
+    return make_celery(settings, job_kinds(partial(build_context, settings)))
 
 
 def build_context(settings: Settings, *, migrate_schema: bool = True) -> AppContext:

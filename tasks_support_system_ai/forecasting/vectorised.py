@@ -27,6 +27,7 @@ from tasks_support_system_ai.forecasting.base import (
     Forecast,
     TimeSeries,
 )
+from tasks_support_system_ai.forecasting.checks import active_history
 from tasks_support_system_ai.forecasting.state import restore_series
 
 __all__ = ["MatrixForecast", "VETSForecaster", "VectorisedETS"]
@@ -337,6 +338,7 @@ class VETSForecaster:
         self._series: TimeSeries | None = None
 
     def fit(self, series: TimeSeries) -> Self:
+        series = active_history(series, 2 * series.season_length, self.name)
         model = VectorisedETS(series.season_length, max_history=self.max_history)
         self._model = model.fit(series.values[np.newaxis, :])
         self._series = series

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from tasks_support_system_ai.errors import ConflictError
 from tasks_support_system_ai.jobs.store import JobRecord, JobStore
@@ -13,6 +13,7 @@ from tasks_support_system_ai.jobs.tasks import LABEL_PART, PUBLISH_LABELS, RUN_J
 
 if TYPE_CHECKING:
     from tasks_support_system_ai.jobs.celery_app import JobsCelery
+    from tasks_support_system_ai.jobs.kinds import JobParams
 
 WAIT_POLL_S: Final = 0.05
 COOPERATIVE_KINDS: Final = frozenset({"labeling"})
@@ -36,15 +37,18 @@ class JobService:
                 self._app = self._make_app()
             return self._app
 
-    def submit(self, kind: str, params: dict[str, Any]) -> JobRecord:
+    def submit(self, kind: str, params: JobParams) -> JobRecord:
         """Record a single-stage job and queue it; the message carries only the job id."""
-        record = self.store.create(kind, params, [kind])
+        record = self.store.create(kind, params.to_json(), [kind])
         self.app.send_task(RUN_JOB, args=[record.id], task_id=record.id)
         return record
 
-    def submit_labeling(self, params: dict[str, Any], parts: int) -> JobRecord:
-        """Label parts in parallel (a chord's header), then publish once all are done."""
-        record = self.store.create("labeling", params, ["label", "publish"])
+    def submit_split(
+        self, kind: str, params: JobParams, parts: int, stages: tuple[str, str]
+    ) -> JobRecord:
+        """Run parts in parallel (a chord's header), then the finishing step once all are done;
+        ``stages`` names the two on the job's record (labeling: label, publish)."""
+        record = self.store.create(kind, params.to_json(), list(stages))
         self.store.add_parts(record.id, parts)
         header = [
             self.app.signature(LABEL_PART, args=[record.id, part], immutable=True).set(

@@ -11,9 +11,10 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +34,8 @@ from tasks_support_system_ai.registry.store import Stage
 if TYPE_CHECKING:  # serving linear models never imports scikit-learn
     from sklearn.pipeline import Pipeline
 
+    from tasks_support_system_ai.jobs.kinds import JobParams
+
 log = logging.getLogger(__name__)
 CLASSIFIER = "ticket-classifier"
 PRODUCTION = "production"  # model id alias: the current production classifier
@@ -44,10 +47,40 @@ WAIT_TIMEOUT_S: Final = 900.0
 
 
 class Jobs(Protocol):
-    """The job system as training needs it (kept structural: jobs import this module)."""
+    """The job system as training needs it (``jobs.JobService``)."""
 
-    def submit(self, kind: str, params: dict[str, Any]) -> Any: ...
+    def submit(self, kind: str, params: JobParams) -> Any: ...
     def wait(self, job_id: str, timeout_s: float) -> Any: ...
+
+
+@dataclass(frozen=True)
+class NlpFitParams:
+    """An ``nlp_fit`` job: train the registered version ``model_id``, then maybe promote it."""
+
+    model_id: str
+    model: str
+    config: dict[str, Any]
+    preprocessing: dict[str, Any] = field(default_factory=dict)
+    promote: Stage | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "model_id": self.model_id,
+            "model": self.model,
+            "config": self.config,
+            "preprocessing": self.preprocessing,
+            "promote": self.promote,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return cls(
+            model_id=data["model_id"],
+            model=data["model"],
+            config=dict(data["config"]),
+            preprocessing=dict(data.get("preprocessing") or {}),
+            promote=data.get("promote"),
+        )
 
 
 class TrainingTexts:
@@ -175,13 +208,7 @@ class NLPService:
             dataset_ref=dataset_ref,
             protected=protected,
         )
-        params = {
-            "model_id": record.id,
-            "model": model,
-            "config": config,
-            "preprocessing": preprocessing,
-            "promote": promote_to,
-        }
+        params = NlpFitParams(record.id, model, config, preprocessing, promote_to)
         job = self.jobs.submit("nlp_fit", params)
         if wait:
             self.jobs.wait(job.id, WAIT_TIMEOUT_S)
@@ -199,6 +226,13 @@ class NLPService:
         ):
             return None
         return self.fit(*DEFAULT_MODEL, protected=True, promote_to="production")
+
+    def run_fit(self, params: NlpFitParams) -> dict[str, Any]:
+        """The ``nlp_fit`` job: train, then promote if asked; the job's result."""
+        record = self.train(params.model_id, params.model, params.config, params.preprocessing)
+        if params.promote:
+            record = self.promote(record.id, params.promote)
+        return {"model_id": record.id, "macro_f1": record.macro_f1, "stage": record.stage}
 
     def train(
         self,

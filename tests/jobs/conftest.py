@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -28,7 +28,9 @@ def worker(context: AppContext) -> Iterator[None]:
         yield
 
 
-def _count_to(context: AppContext, params: dict[str, Any], progress: JobProgress) -> dict[str, Any]:
+def _count_to(
+    context: AppContext, params: Mapping[str, Any], progress: JobProgress
+) -> dict[str, Any]:
     """A job kind for lifecycle tests: counts in steps, checking for cancel between them."""
     import time
 
@@ -42,6 +44,7 @@ def _count_to(context: AppContext, params: dict[str, Any], progress: JobProgress
 
 @pytest.fixture(autouse=True, scope="module")
 def counting_job_kind() -> Iterator[None]:
+    """Known to the Celery apps made while it is registered (apps are made on first use)."""
     HANDLERS["count"] = _count_to
     yield
     del HANDLERS["count"]

@@ -10,7 +10,6 @@ from tasks_support_system_ai.api.deps import ContextDep
 from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES
 from tasks_support_system_ai.api.schemas.jobs import JobOut
 from tasks_support_system_ai.api.schemas.labeling import LabelingRequest
-from tasks_support_system_ai.labeling import service as labeling
 
 router = APIRouter(prefix="/api/labeling", tags=["labeling"], responses=ERROR_RESPONSES)
 
@@ -18,7 +17,7 @@ router = APIRouter(prefix="/api/labeling", tags=["labeling"], responses=ERROR_RE
 @router.post("/create_task", response_model=JobOut, status_code=202)
 def create_task(context: ContextDep, request: LabelingRequest) -> JobOut:
     """Start a label → publish job over the source; returns the job (poll check_status)."""
-    record = labeling.submit(context, request.model_dump(mode="json"))
+    record = context.labeling.submit(request.model_dump(mode="json"))
     return JobOut.from_record(record, context.jobs.store.parts(record.id))
 
 
@@ -43,4 +42,4 @@ def sample_result(
     seed: int = 0,
 ) -> list[dict[str, Any]]:
     """``n`` random rows of the published labels (id, created_at, label)."""
-    return labeling.sample_rows(context, job_id, n, seed)
+    return context.labeling.sample_rows(job_id, n, seed)

@@ -16,7 +16,7 @@ from tasks_support_system_ai.forecasting.base import (
     ModelMaker,
     TimeSeries,
 )
-from tasks_support_system_ai.forecasting.models._checks import active_history, fitted
+from tasks_support_system_ai.forecasting.checks import active_history, fitted
 
 __all__ = ["AutoModel"]
 
@@ -89,6 +89,12 @@ class AutoModel:
 
     def predict(self, horizon: int, levels: Sequence[int] = DEFAULT_LEVELS) -> Forecast:
         return fitted(self._model, self.name).predict(horizon, levels)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Artifacts keep the chosen model, not the catalogue's ``make_model`` (a function
+        reference would tie them to a module path); a loaded model predicts, a refit needs a
+        new one from ``make_model("auto")``."""
+        return {**self.__dict__, "make_model": None}
 
     def _check_options(self) -> None:
         if not self.candidates or any(

@@ -12,7 +12,7 @@ import pandas as pd
 
 from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, Forecast, TimeSeries
-from tasks_support_system_ai.forecasting.models._checks import (
+from tasks_support_system_ai.forecasting.checks import (
     active_history,
     check_horizon,
     check_levels,

@@ -35,7 +35,7 @@ def canonical_name(name: str) -> str:
     return key
 
 
-def make_model(name: str, **params: Any) -> Forecaster:
+def make_model(name: str, /, **params: Any) -> Forecaster:
     """A new, unfitted model; ``params`` go to its constructor."""
     key = canonical_name(name)
     try:
