@@ -37,7 +37,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; safe to call at every start-up."""
-    from alembic import command  # ~0.2 s to import: only processes that migrate pay it
+    from alembic import command  # slow to import: only processes that migrate pay for it
     from alembic.config import Config
 
     logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -22,7 +22,7 @@ COOPERATIVE_KINDS: Final = frozenset({"labeling"})
 
 class JobService:
     """Job records plus the Celery app that carries them, made on first use: a process that
-    only reads and updates records (a labeling child process) never imports Celery (~26 MB)."""
+    only reads and updates records (a labeling child process) never imports Celery."""
 
     def __init__(self, store: JobStore, make_app: Callable[[], JobsCelery]) -> None:
         self.store = store

@@ -1,6 +1,6 @@
 """Ticket text → label without scikit-learn's overhead, for the common linear pipelines.
 
-``pipeline.predict([text])`` spends about a millisecond on input validation and sparse-matrix
+``pipeline.predict([text])`` spends most of its time on input validation and sparse-matrix
 bookkeeping for a single row, far more than the arithmetic. For TF-IDF → logistic regression
 or linear SVM the same answer is a dictionary lookup per n-gram and a small dense product; for
 batches, one sparse product. The n-grams of our default vectorizer (words, 1–2-grams) are built
