@@ -80,19 +80,17 @@ def publish_labels(context: AppContext, job_id: str, progress: JobProgress) -> R
     )
 
 
-HANDLERS: dict[str, Handler] = {
+HANDLERS: dict[str, Handler] = {  # looked up when a job runs: tests may add kinds
     "nlp_fit": nlp_fit,
     "clustering_fit": clustering_fit,
     "forecast_all": forecast_all,
     "backtest": backtest,
 }
-"""Single-stage kinds; tests add their own before a worker starts."""
+"""Single-stage kinds by name."""
 
 
 def job_kinds(build_context: Callable[[], AppContext]) -> JobKinds[AppContext]:
     """Every job kind, running against a context built (once per process) by ``build_context``."""
-    kinds: JobKinds[AppContext] = JobKinds(build_context)
-    for kind, handler in HANDLERS.items():
-        kinds.register(kind, handler)
+    kinds: JobKinds[AppContext] = JobKinds(build_context, HANDLERS)
     kinds.register_split("labeling", SplitStages(label_part, publish_labels))
     return kinds

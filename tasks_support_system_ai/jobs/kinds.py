@@ -37,6 +37,8 @@ class WorkerServices(Protocol):
 
 
 S = TypeVar("S", bound=WorkerServices)
+Handler = Callable[[S, Mapping[str, Any], JobProgress], Result]
+"""A single-stage job kind: the services, the job's JSON params, its progress → its result."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +56,20 @@ class JobKinds(Generic[S]):
     and open files must not cross a fork.
     """
 
-    def __init__(self, build_services: Callable[[], S]) -> None:
+    def __init__(
+        self,
+        build_services: Callable[[], S],
+        handlers: dict[str, Handler[S]] | None = None,
+    ) -> None:
+        """``handlers`` (kind → handler) is used as given, not copied: kinds added to it later,
+        before a job of that kind runs, are found too."""
         self._build = build_services
         self._services: dict[int, S] = {}
         self._lock = threading.Lock()
-        self._single: dict[str, Callable[[S, Mapping[str, Any], JobProgress], Result]] = {}
+        self._single: dict[str, Handler[S]] = {} if handlers is None else handlers
         self._split: dict[str, SplitStages[S]] = {}
 
-    def register(
-        self, kind: str, handler: Callable[[S, Mapping[str, Any], JobProgress], Result]
-    ) -> None:
+    def register(self, kind: str, handler: Handler[S]) -> None:
         """A single-stage kind; ``handler`` reads the JSON params into its kind's typed ones."""
         self._single[kind] = handler
 

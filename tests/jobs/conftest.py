@@ -44,7 +44,6 @@ def _count_to(
 
 @pytest.fixture(autouse=True, scope="module")
 def counting_job_kind() -> Iterator[None]:
-    """Known to the Celery apps made while it is registered (apps are made on first use)."""
     HANDLERS["count"] = _count_to
     yield
     del HANDLERS["count"]

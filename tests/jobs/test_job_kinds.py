@@ -41,3 +41,14 @@ def test_the_wiring_registers_every_kind_without_building_anything() -> None:
     kinds = job_kinds(lambda: pytest.fail("no services are built at registration"))
     assert {"nlp_fit", "clustering_fit", "forecast_all", "backtest"} <= set(HANDLERS)
     assert kinds.split("labeling").part is not None
+
+
+def test_kinds_added_to_the_handlers_later_are_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests patch ``HANDLERS`` after an app (and its kinds) exists; the worker must see it."""
+    kinds = job_kinds(lambda: pytest.fail("not needed"))
+
+    def late(services: Any, params: Mapping[str, Any], progress: Any) -> dict[str, Any]:
+        return {"late": True}
+
+    monkeypatch.setitem(HANDLERS, "late", late)
+    assert kinds.run(None, "late", {}, None) == {"late": True}  # type: ignore[arg-type]
