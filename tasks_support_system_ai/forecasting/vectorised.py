@@ -338,6 +338,7 @@ class VETSForecaster:
         self._series: TimeSeries | None = None
 
     def fit(self, series: TimeSeries) -> Self:
+        """Checked like every catalogue model: from the first non-zero day, two seasons."""
         series = active_history(series, 2 * series.season_length, self.name)
         model = VectorisedETS(series.season_length, max_history=self.max_history)
         self._model = model.fit(series.values[np.newaxis, :])
