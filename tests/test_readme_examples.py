@@ -168,6 +168,8 @@ def substitute(command: str, server: Server) -> str:
         model_id = server.seen["model_id"]
         server.wait_for(f"model {model_id} to be ready", lambda: _ready(server, model_id))
         command = command.replace("model_3f2a…", model_id)
+    if "keys/3f2a9c01d4e7" in command:  # the README's example key id: the key made above
+        command = command.replace("3f2a9c01d4e7", server.seen["key_id"])
     if "job_1a2b…" in command:
         command = command.replace("job_1a2b…", _job_for(command, server))
     if '"production"' in command:
@@ -217,6 +219,8 @@ def remember(command: str, body: str, server: Server) -> None:
     if isinstance(answer, dict):
         if "run_id" in answer:
             server.seen["run_id"] = answer["run_id"]
+        if "/api/admin/keys" in command and isinstance(answer.get("key"), dict):
+            server.seen["key_id"] = answer["key"]["id"]
         if "/labeling/create_task" in command and "id" in answer:
             server.seen["labeling_job"] = answer["id"]
 

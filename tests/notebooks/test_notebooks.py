@@ -44,6 +44,9 @@ def _images(notebook: nbformat.NotebookNode) -> int:
 @pytest.fixture
 def small(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("SUPPORT_AI_NOTEBOOK_SMALL", "1")
+    # Inline plots even when an earlier test in this process set another backend (Streamlit
+    # sets MPLBACKEND=Agg on import; the kernel inherits the environment).
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     monkeypatch.setenv("SUPPORT_AI_DATA_DIR", str(tmp_path))
     return tmp_path
 

@@ -18,7 +18,9 @@ def test_text_models_notebook_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     evalsets = Settings().resolved_evalsets
     if not (evalsets / "bitext_cs").exists():
         pytest.fail(f"the open evaluation sets are missing at {evalsets} (SUPPORT_AI_EVALSETS)")
-    monkeypatch.setenv("NOTEBOOK_ROWS", "40")  # rows per label: ~1,000 texts
+    monkeypatch.setenv("NOTEBOOK_ROWS", "40")
+    # Inline plots even if an earlier test set another backend (Streamlit sets MPLBACKEND=Agg).
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # rows per label: ~1,000 texts
     paths = [str(NOTEBOOK.parents[1]), os.environ.get("PYTHONPATH", "")]  # this checkout's code
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, paths)))
     notebook = nbformat.read(NOTEBOOK, as_version=4)
