@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -14,11 +13,6 @@ import pytest
 
 REQUIRE_SERVICES: Final = os.environ.get("REQUIRE_SERVICES") == "1"
 REPO: Final = Path(__file__).resolve().parents[2]
-
-# TODO(lead, at merge): delete this flag and its uses once helper dash's
-# `tasks_support_system_ai.dashboard` (and `support-ai dashboard`) is on main; from then on the
-# compose check and the stack test require the dashboard.
-DASHBOARD_PENDING: Final = importlib.util.find_spec("tasks_support_system_ai.dashboard") is None
 
 
 def find_tool(name: str) -> str | None:

@@ -23,7 +23,7 @@ from typing import Final
 
 import httpx
 import yaml
-from deploy_support import DASHBOARD_PENDING, REPO, render_template
+from deploy_support import REPO, render_template
 
 START_TIMEOUT_S: Final = 150.0
 STOP_TIMEOUT_S: Final = 15.0
@@ -44,7 +44,7 @@ class NativeStack:
     redis_url: str
     api_workers: int = 2
     max_upload_mb: int = 2
-    with_dashboard: bool = not DASHBOARD_PENDING
+    with_dashboard: bool = True
     log_level: str = "WARNING"
     nginx_workers: int = 1
     demo: bool = False

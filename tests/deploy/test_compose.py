@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import typer
 import yaml
-from deploy_support import DASHBOARD_PENDING, REPO, require_tool
+from deploy_support import REPO, require_tool
 
 from tasks_support_system_ai.cli.main import app as cli_app
 from tasks_support_system_ai.observability import metrics
@@ -64,8 +64,6 @@ def test_services_commands_and_images(compose: dict[str, Any]) -> None:
     assert len(images) == 1, "api, worker and dashboard run one image"
     assert services["api"]["command"][:4] == ["support-ai", "api", "--workers", "2"]
     for name in APP_SERVICES:
-        if name == "dashboard" and DASHBOARD_PENDING:
-            continue
         _check_cli(services[name]["command"])
     dockerfile = (REPO / "Dockerfile").read_text()
     default = json.loads(re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE).group(1))  # type: ignore[union-attr]
