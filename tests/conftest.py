@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,23 +11,9 @@ import live_server
 import pytest
 from api_keys import local_admin_key
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from servers import PostgresDatabases, service_unavailable
 
 from tasks_support_system_ai.config import Settings
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "SUPPORT_AI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-
-
-def service_unavailable(what: str, error: Exception) -> None:
-    """Fail when CI promised the server, skip on a developer machine without it."""
-    message = f"{what} is not reachable: {error}"
-    if REQUIRE_SERVICES:
-        pytest.fail(message + " (REQUIRE_SERVICES=1)")
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -58,20 +43,18 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for this test session, dropped afterwards."""
-    name = f"support_ai_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        admin.dispose()
-        service_unavailable("PostgreSQL", error)
-    yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+def postgres_databases() -> Iterator[PostgresDatabases]:
+    databases = PostgresDatabases()
+    yield databases
+    databases.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_databases: PostgresDatabases) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, so no test sees another's rows."""
+    url = postgres_databases.create()
+    yield url
+    postgres_databases.drop(url)
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ import pytest
 from deploy_support import REQUIRE_SERVICES, find_tool
 from factories import HIERARCHY_CSV, TOTAL_LOAD, labelled_texts_csv, tickets_csv
 from native_stack import NativeStack
+from servers import PostgresDatabases
 
 pytestmark = pytest.mark.slow
 
@@ -32,9 +33,12 @@ def _require(tools: tuple[str, ...]) -> None:
 
 @pytest.fixture(scope="module")
 def stack(
-    tmp_path_factory: pytest.TempPathFactory, postgres_url: str, redis_url: str
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_databases: PostgresDatabases,
+    redis_url: str,
 ) -> Iterator[NativeStack]:
     _require(("nginx", "prometheus", "moto_server"))
+    postgres_url = postgres_databases.create()
     scratch = tmp_path_factory.mktemp(f"stack-{uuid.uuid4().hex[:6]}")
     running = NativeStack(scratch=scratch, database_url=postgres_url, redis_url=redis_url)
     try:
