@@ -30,6 +30,8 @@ from .prepare import TextPreparer
 FORMAT: Final = "support-ai/linear-text-model/2"
 FORMAT_V1: Final = "support-ai/linear-text-model/1"
 LABEL_MEMO_SIZE: Final = 50_000
+TEXT_KEY_MAX: Final = 2_000
+"""Raw texts longer than this are scored but not remembered (they rarely repeat)."""
 SCORE_ROWS: Final = 2_000
 GATHER_BUDGET: Final = 1 << 21
 """Entries × outputs gathered at once when scoring (16 MB of float64)."""
@@ -173,6 +175,7 @@ class LinearTextModel:
         self.classes = classes
         self.offsets = np.cumsum([0, *(len(block.idf) for block in blocks)])
         self._label_memo: dict[str, str] = {}
+        self._text_memo: dict[str, str] = {}
 
     def prepare(self, texts: list[str]) -> list[str]:
         return self.preparer(texts)
@@ -216,16 +219,39 @@ class LinearTextModel:
     def label_column(self, texts: pa.Array | pa.ChunkedArray) -> pa.StringArray:
         """Labels of a column of raw texts (missing ones read as empty), as an Arrow array.
 
-        Python sees only the distinct pieces (``TextPreparer.prepare_array``) and the distinct
-        prepared texts, so a CSV block or a labeling batch never becomes Python strings.
+        Python sees only the distinct raw texts of each block (found by Arrow's hashing): a
+        text seen before is one dict lookup; new ones are prepared as a block
+        (``TextPreparer.prepare_array``: distinct pieces only) and scored (``labels``).
         """
         chunks = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
         blocks = []
         for chunk in chunks:
-            prepared = pc.dictionary_encode(self.preparer.prepare_array(chunk.fill_null("")))
-            labels = pa.array(self.labels(prepared.dictionary.to_pylist()), pa.string())
-            blocks.append(labels.take(prepared.indices))
+            encoded = pc.dictionary_encode(chunk.fill_null(""))
+            blocks.append(self._distinct_labels(encoded.dictionary).take(encoded.indices))
         return pa.concat_arrays(blocks) if blocks else pa.array([], pa.string())
+
+    def _distinct_labels(self, texts: pa.Array) -> pa.StringArray:
+        """Labels of distinct raw texts, each remembered (bounded) once scored.
+
+        CSV uploads and labeling batches repeat whole tickets; remembering raw texts skips
+        their preparation, which costs as much as scoring.
+        """
+        raw: list[str] = texts.to_pylist()
+        memo = self._text_memo
+        found = [memo.get(text) for text in raw]
+        missing = [row for row, label in enumerate(found) if label is None]
+        if missing:
+            prepared = pc.dictionary_encode(self.preparer.prepare_array(texts.take(missing)))
+            distinct = self.labels(prepared.dictionary.to_pylist())
+            scored: list[str] = distinct[prepared.indices.to_numpy()].tolist()
+            for row, label in zip(missing, scored, strict=True):
+                found[row] = label
+            kept = [(raw[row], label) for row, label in zip(missing, scored, strict=True)]
+            kept = [pair for pair in kept if len(pair[0]) <= TEXT_KEY_MAX]
+            if len(memo) + len(kept) > LABEL_MEMO_SIZE:
+                memo.clear()  # bounded, like ``_label_memo``
+            memo.update(kept[:LABEL_MEMO_SIZE])
+        return pa.array(found, pa.string())
 
     def scores(self, prepared: list[str]) -> FloatArray:
         """Decision scores (rows, outputs) of prepared texts: TF-IDF entries in numpy (no sparse

@@ -168,3 +168,22 @@ def test_labels_are_remembered_within_a_bound(
     assert len(model._label_memo) <= 4  # emptied when full, then refilled
     assert model.labels(prepared[::-1]).tolist() == expected[::-1]
     assert model.labels([]).tolist() == []
+
+
+def test_label_column_remembers_raw_texts_within_a_bound(
+    trained: TrainedClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tasks_support_system_ai.nlp import linear
+
+    monkeypatch.setattr(linear, "LABEL_MEMO_SIZE", 5)
+    monkeypatch.setattr(linear, "TEXT_KEY_MAX", 40)
+    model = linear_model(trained.pipeline)
+    probe = probe_texts()
+    expected = model.predict_prepared(model.prepare(probe)).tolist()
+    column = pa.chunked_array([pa.array(probe), pa.array([*probe[::-1], None])])
+    labels = model.label_column(column).to_pylist()
+    blank = model.predict_prepared(model.prepare([""])).tolist()
+    assert labels == expected + expected[::-1] + blank
+    assert 0 < len(model._text_memo) <= 5  # emptied when full; long texts never kept
+    assert all(len(text) <= 40 for text in model._text_memo)
+    assert model.label_column(pa.array(probe)).to_pylist() == expected  # from the memo
