@@ -9,7 +9,7 @@ gather in numpy (``expand``) instead of scikit-learn's per-character Python loop
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -36,7 +36,16 @@ def char_wb_ngrams(word: str, low: int, high: int) -> list[str]:
     return grams
 
 
-def split_words(docs: Sequence[str]) -> tuple[list[str], IntArray, IntArray]:
+class Words(NamedTuple):
+    """A batch of texts as words: ``words[occurrences[i]]`` is the i-th word, in row ``rows[i]``
+    (rows ascending, words in text order)."""
+
+    words: list[str]
+    occurrences: IntArray
+    rows: IntArray
+
+
+def split_words(docs: Sequence[str]) -> Words:
     """Distinct whitespace-separated words (lower-cased), each occurrence's word id, and the
     row of each occurrence."""
     ids: dict[str, int] = {}
@@ -47,7 +56,7 @@ def split_words(docs: Sequence[str]) -> tuple[list[str], IntArray, IntArray]:
         occurrences.extend(ids.setdefault(word, len(ids)) for word in words)
         lengths[row] = len(words)
     rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    return list(ids), np.asarray(occurrences, dtype=np.int64), rows
+    return Words(list(ids), np.asarray(occurrences, dtype=np.int64), rows)
 
 
 def expand(
@@ -118,7 +127,11 @@ class CharNgramIndex:
 
     def counts(self, docs: Sequence[str]) -> tuple[IntArray, IntArray, IntArray]:
         """Rows, columns and counts (one entry per distinct pair) of every known n-gram."""
-        words, occurrences, rows = split_words(docs)
+        return self.counts_of(split_words(docs))
+
+    def counts_of(self, split: Words) -> tuple[IntArray, IntArray, IntArray]:
+        """``counts`` of texts already split into words (shared with the word block)."""
+        words, occurrences, rows = split
         lookup: Callable[[str], IntArray] = self._columns.__getitem__
         item_rows, columns = expand(list(map(lookup, words)), occurrences, rows)
         width = max(self.features, 1)

@@ -9,11 +9,13 @@ cost. Only for the default word pattern with 1–2-grams, the analyzer ``nlp.fas
 from __future__ import annotations
 
 import re
-from itertools import repeat
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
+
+from .char_ngrams import WORD_MEMO_SIZE, Words, expand, split_words
+from .morph import Memo
 
 IntArray = npt.NDArray[np.int64]
 DEFAULT_TOKEN_PATTERN: Final = r"(?u)\b\w\w+\b"
@@ -44,6 +46,12 @@ class NgramIndex:
         order = np.argsort(np.asarray(pairs, dtype=np.int64), kind="stable")
         self.pair_keys: IntArray = np.asarray(pairs, dtype=np.int64)[order]
         self.pair_columns: IntArray = np.asarray(pair_columns, dtype=np.int64)[order]
+        self._word_ids: Memo[IntArray] = Memo(self._token_ids_of, maxsize=WORD_MEMO_SIZE)
+
+    def _token_ids_of(self, word: str) -> IntArray:
+        """Token ids (-1: not in the vocabulary) of one whitespace-free word."""
+        get = self.token_ids.get
+        return np.asarray([get(token, -1) for token in self.tokens(word)], dtype=np.int64)
 
     def tokens(self, doc: str) -> list[str]:
         r"""The pattern's tokens of the lower-cased text; a plain split where that is the same.
@@ -59,15 +67,16 @@ class NgramIndex:
 
     def counts(self, docs: list[str]) -> tuple[IntArray, IntArray, IntArray]:
         """Rows, columns and counts (one entry per distinct pair) of every known n-gram."""
-        get = self.token_ids.get
-        ids: list[int] = []
-        lengths = np.empty(len(docs), dtype=np.int64)
-        for row, doc in enumerate(docs):
-            tokens = self.tokens(doc)
-            ids.extend(map(get, tokens, repeat(-1, len(tokens))))
-            lengths[row] = len(tokens)
-        token_ids = np.asarray(ids, dtype=np.int64)
-        token_rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+        return self.counts_of(split_words(docs))
+
+    def counts_of(self, split: Words) -> tuple[IntArray, IntArray, IntArray]:
+        """``counts`` of texts already split at whitespace (shared with the ``char_wb`` block).
+
+        No token spans whitespace and the pattern's word boundaries fall at it, so a text's
+        tokens are its words' tokens in order: each distinct word is tokenised once.
+        """
+        per_word = list(map(self._word_ids.__getitem__, split.words))
+        token_rows, token_ids = expand(per_word, split.occurrences, split.rows)
         rows, columns = self._unigrams(token_ids, token_rows)
         pair_rows, pair_columns = self._bigrams(token_ids, token_rows)
         width = max(self.features, 1)
