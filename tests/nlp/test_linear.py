@@ -62,6 +62,22 @@ def test_stored_model_gives_the_pipelines_labels(model: str, labels: int) -> Non
     assert loaded.label_column(pa.array(texts)).to_pylist() == expected
 
 
+@pytest.mark.parametrize("model", ["linear_svc", "logistic", "svm"])
+@pytest.mark.parametrize("labels", [4, 2])
+def test_array_scores_equal_scikit_learns(model: str, labels: int) -> None:
+    """The array form's scores are the pipeline's own numbers, not only its argmax: decision
+    function of the plain models, probabilities of the calibrated SVM (a sigmoid ensemble)."""
+    pipeline = pipeline_of(model, labels)
+    array = LinearTextModel.from_bytes(linear_model(pipeline).to_bytes())
+    texts = probe_texts() + [f"{t} и ещё роуминг интернет роуминг" for t in TOPICS.values()]
+    scores = array.scores(array.prepare(texts))
+    if model == "svm":
+        got, expected = array.decision.probabilities(scores), pipeline.predict_proba(texts)
+    else:
+        got, expected = scores, pipeline.decision_function(texts)
+    np.testing.assert_allclose(got.reshape(expected.shape), expected, rtol=1e-9, atol=1e-12)
+
+
 def test_calibrated_probabilities_match_scikit_learn() -> None:
     pipeline = pipeline_of("svm", 4)
     model = linear_model(pipeline)
