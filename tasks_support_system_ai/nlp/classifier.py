@@ -29,8 +29,8 @@ LINEAR_SVC_KEYS = {"C", "class_weight", "max_iter", "tol"}
 LOGISTIC_KEYS = {"C", "solver", "max_iter", "class_weight", "penalty"}
 SVM_KEYS = {"C", "kernel", "class_weight", "max_iter"}
 LINEAR_SVC_DEFAULTS: Final = {"C": 1.0, "class_weight": "balanced", "tol": 0.1}
-"""``tol`` 0.1 is liblinear's own default for this solver; scikit-learn's 1e-4 iterates several
-times longer for the same macro-F1 on the open sets (``docs/benchmarks.md``)."""
+"""``tol`` 0.1 is liblinear's own default for this solver; scikit-learn's 1e-4 iterates longer
+for the same macro-F1 on the open sets (``docs/benchmarks.md``)."""
 
 
 def _estimator(model: str, config: dict[str, Any]) -> Any:

@@ -35,7 +35,7 @@ TEXT_KEY_MAX: Final = 2_000
 SCORE_ROWS: Final = 2_000
 GATHER_BUDGET: Final = 1 << 16
 """Entries × outputs gathered at once when scoring: 512 kB of float64 stay in the CPU cache
-while they are scaled and summed (16 MB runs went to memory and back, up to 2× slower)."""
+while they are scaled and summed (bigger runs go to memory and back; ``docs/benchmarks.md``)."""
 FloatArray = npt.NDArray[np.float64]
 Analyzer = Literal["word", "char_wb"]
 TextPredictor = Callable[[str], str]
