@@ -185,7 +185,7 @@ class ForecastService:
         """Each model's mean backtest metrics on the same windows, or the reason it failed."""
         check_horizon(horizon, granularity)
         series = queue_history(data.load, queue_id, granularity, None)
-        scores = compare_models(models, series, horizon, windows)
+        scores = compare_models(models, series, horizon, windows, make_model=make_model)
         out: dict[str, dict[str, Any]] = {}
         for score in scores.values():
             entry = score.to_dict()
