@@ -22,13 +22,13 @@ import numpy as np
 from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.datasets.active import LoadedData
 from tasks_support_system_ai.errors import NotFoundError, shown
-from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.forecasting.series_pool import Progress
 from tasks_support_system_ai.forecasting.tree_forecast import (
     TreeForecast,
     check_model,
     forecast_tree,
 )
+from tasks_support_system_ai.lru import LRUCache
 from tasks_support_system_ai.storage import ObjectStore
 
 METHODS = ("bottom_up", "wls_struct", "wls_var", "mint_shrink")

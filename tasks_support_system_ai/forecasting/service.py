@@ -18,9 +18,9 @@ from tasks_support_system_ai.datasets.active import LoadedData
 from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.backtest import backtest, compare_models
 from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, Forecast, Forecaster
-from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.forecasting.history import check_horizon, queue_history
 from tasks_support_system_ai.forecasting.models import canonical_name, make_model
+from tasks_support_system_ai.lru import LRUCache
 from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
 
 DEFAULT_MODEL = "es"

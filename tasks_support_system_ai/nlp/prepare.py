@@ -27,12 +27,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tasks_support_system_ai.language import Language
+
 from .markup import clean_markup, markup_mask
 from .morph import Memo, V, lemma, stem
 from .pii import scrub_pii
 from .sentences import Positions, split_array, split_text
 from .stopwords import DEFAULT_STOP_WORDS
-from .text import WORD_TOKENS, Language, is_cyrillic
+from .text import WORD_TOKENS, is_cyrillic
 
 Normaliser = Literal["lemma", "stem", "none"]
 ChunkNormaliser = Callable[[str], tuple[str, ...]]

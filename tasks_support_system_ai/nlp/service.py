@@ -29,7 +29,7 @@ from tasks_support_system_ai.errors import (
     NotFoundError,
     public_message,
 )
-from tasks_support_system_ai.forecasting.cache import LRUCache
+from tasks_support_system_ai.lru import LRUCache
 from tasks_support_system_ai.memory import release_free_memory
 from tasks_support_system_ai.nlp.batch import predict_distinct
 from tasks_support_system_ai.nlp.linear import LinearTextModel, TextPredictor

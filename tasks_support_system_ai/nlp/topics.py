@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tasks_support_system_ai.errors import ConflictError, public_message
-from tasks_support_system_ai.forecasting.cache import LRUCache
+from tasks_support_system_ai.lru import LRUCache
 from tasks_support_system_ai.nlp.service import (
     Jobs,
     TrainingTexts,

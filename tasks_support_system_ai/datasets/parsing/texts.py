@@ -16,8 +16,8 @@ from tasks_support_system_ai.datasets.parsing.header import check_columns
 from tasks_support_system_ai.datasets.parsing.kinds import Canonical
 from tasks_support_system_ai.datasets.parsing.problems import Offenders, cell_error
 from tasks_support_system_ai.errors import DatasetValidationError
+from tasks_support_system_ai.language import detect_language
 from tasks_support_system_ai.nlp.label_rules import too_small_to_evaluate
-from tasks_support_system_ai.nlp.text import detect_language
 
 COLUMNS: Final = ("text", "label")
 IGNORED: Final = ("id", "sender", "created_at", "queue_id", "pii_values")
