@@ -26,7 +26,7 @@ from nlp_serving import bench_model
 
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import build_context
-from tasks_support_system_ai.jobs import labeling
+from tasks_support_system_ai.labeling import service as labeling
 
 RULES = [
     {"keyword": "роуминг", "label": "roaming", "priority": 2},

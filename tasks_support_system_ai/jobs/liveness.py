@@ -109,8 +109,8 @@ def _fail(context: AppContext, record: JobRecord) -> None:
             "submit it again",
         )
     if record.kind == "labeling":
-        from tasks_support_system_ai.jobs.labeling import staging_prefix
         from tasks_support_system_ai.labeling import discard_staging
+        from tasks_support_system_ai.labeling.service import staging_prefix
 
         discard_staging(context.objects, staging_prefix(record.id))
     model_id = record.params.get("model_id")

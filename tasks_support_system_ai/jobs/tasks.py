@@ -39,12 +39,12 @@ def register_tasks(app: JobsCelery) -> None:
 
     Domain code is imported inside each task, on first use in the (forked) pool process, so the
     worker's main process stays small; labeling stages run in a lean child process of their own
-    (``jobs.label_process``), so a pool process never holds a labeling's memory afterwards.
+    (``label_process``), so a pool process never holds a labeling's memory afterwards.
     """
 
     @app.task(name=RUN_JOB, shared=False)  # type: ignore[untyped-decorator]
     def run_job(job_id: str) -> None:
-        from tasks_support_system_ai.jobs.handlers import HANDLERS
+        from tasks_support_system_ai.job_kinds import HANDLERS
 
         context = worker_context(app.settings)
         record = context.jobs.store.get(job_id)
@@ -59,7 +59,7 @@ def register_tasks(app: JobsCelery) -> None:
 
     @app.task(name=LABEL_PART, shared=False)  # type: ignore[untyped-decorator]
     def label_part(job_id: str, part: int) -> None:
-        from tasks_support_system_ai.jobs.label_process import PART, run_isolated
+        from tasks_support_system_ai.label_process import PART, run_isolated
 
         context = worker_context(app.settings)
         guarded(
@@ -73,7 +73,7 @@ def register_tasks(app: JobsCelery) -> None:
 
     @app.task(name=PUBLISH_LABELS, bind=True, max_retries=300, shared=False)  # type: ignore[untyped-decorator]
     def publish_labels(task: Task, job_id: str) -> None:
-        from tasks_support_system_ai.jobs.label_process import PUBLISH, run_isolated
+        from tasks_support_system_ai.label_process import PUBLISH, run_isolated
 
         context = worker_context(app.settings)
         try:

@@ -90,7 +90,7 @@ def test_waited_fit_of_a_failed_training_reports_the_failure_and_its_code(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tasks_support_system_ai.errors import InvalidInputError
-    from tasks_support_system_ai.jobs.handlers import HANDLERS
+    from tasks_support_system_ai.job_kinds import HANDLERS
 
     def failing_fit(context: Any, params: dict[str, Any], progress: Any) -> dict[str, Any]:
         """Training that fails the way a too-small class does (recorded, then raised)."""

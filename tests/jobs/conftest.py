@@ -10,8 +10,8 @@ from workers import in_process_worker
 
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import AppContext, build_context
+from tasks_support_system_ai.job_kinds import HANDLERS
 from tasks_support_system_ai.jobs import JobProgress
-from tasks_support_system_ai.jobs.handlers import HANDLERS
 
 
 @pytest.fixture(scope="module")

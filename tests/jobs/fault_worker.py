@@ -9,9 +9,9 @@ import sys
 import time
 from typing import Any
 
+from tasks_support_system_ai.job_kinds import HANDLERS, Handler
 from tasks_support_system_ai.jobs import JobProgress
-from tasks_support_system_ai.jobs.handlers import HANDLERS, Handler
-from tasks_support_system_ai.jobs.worker import run_worker
+from tasks_support_system_ai.worker import run_worker
 
 
 def delayed(handler: Handler) -> Handler:

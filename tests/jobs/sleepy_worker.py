@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tasks_support_system_ai.job_kinds import HANDLERS
 from tasks_support_system_ai.jobs import JobProgress
-from tasks_support_system_ai.jobs.handlers import HANDLERS
-from tasks_support_system_ai.jobs.worker import run_worker
+from tasks_support_system_ai.worker import run_worker
 
 
 def _sleep(context: Any, params: dict[str, Any], progress: JobProgress) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from tasks_support_system_ai.config import S3Settings, Settings
 from tasks_support_system_ai.context import AppContext
 from tasks_support_system_ai.errors import SupportAIError
-from tasks_support_system_ai.jobs.label_process import (
+from tasks_support_system_ai.label_process import (
     PART,
     PUBLISH,
     _NoPandas,
@@ -51,7 +51,7 @@ def test_job_records_alone_do_not_load_celery(context: AppContext) -> None:
         "import sys\n"
         "from tasks_support_system_ai.config import Settings\n"
         "from tasks_support_system_ai.context import build_context\n"
-        "from tasks_support_system_ai.jobs import labeling\n"
+        "from tasks_support_system_ai.labeling import service as labeling\n"
         "settings = Settings.model_validate_json(sys.stdin.read())\n"
         "build_context(settings).jobs.store.records(limit=1)\n"
         "print('celery' in sys.modules)\n"

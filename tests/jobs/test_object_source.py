@@ -12,7 +12,7 @@ import pytest
 from tasks_support_system_ai.config import S3Settings, Settings
 from tasks_support_system_ai.context import build_context
 from tasks_support_system_ai.errors import NotFoundError
-from tasks_support_system_ai.jobs.labeling import open_source
+from tasks_support_system_ai.labeling.service import open_source
 
 
 def test_s3_parquet_source_is_fetched_once(tmp_path: Path, s3_endpoint: str) -> None:

@@ -21,8 +21,8 @@ from factories import HIERARCHY_CSV, seasonal_tickets_frame, to_csv
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import AppContext, build_context
 from tasks_support_system_ai.datasets.parsing import DatasetKind
-from tasks_support_system_ai.jobs import labeling
 from tasks_support_system_ai.jobs.liveness import WORKER_LOST, reap_lost_jobs
+from tasks_support_system_ai.labeling import service as labeling
 
 SCRIPT = Path(__file__).with_name("fault_worker.py")
 TEXTS = b"text,label\n" + b"".join(

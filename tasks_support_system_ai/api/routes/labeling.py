@@ -11,7 +11,7 @@ from tasks_support_system_ai.api.limits import Expensive
 from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES
 from tasks_support_system_ai.api.schemas.jobs import JobOut
 from tasks_support_system_ai.api.schemas.labeling import LabelingRequest
-from tasks_support_system_ai.jobs import labeling
+from tasks_support_system_ai.labeling import service as labeling
 
 router = APIRouter(prefix="/api/labeling", tags=["labeling"], responses=ERROR_RESPONSES)
 

@@ -29,7 +29,7 @@ from tasks_support_system_ai.errors import SupportAIError
 if TYPE_CHECKING:
     from tasks_support_system_ai.config import Settings
 
-_MODULE: Final = "tasks_support_system_ai.jobs.label_process"
+_MODULE: Final = "tasks_support_system_ai.label_process"
 _DONE, _ERROR, _CANCELLED, _PENDING = 0, 2, 3, 4
 PART, PUBLISH = "part", "publish"
 _PR_SET_PDEATHSIG: Final = 1
@@ -87,8 +87,8 @@ def _main(stage: str, job_id: str, part: int, parent: int) -> int:
     sys.meta_path.insert(0, _NoPandas())  # pyarrow then works without it
     from tasks_support_system_ai.config import Settings
     from tasks_support_system_ai.context import build_context
-    from tasks_support_system_ai.jobs.labeling import run_part, run_publish
     from tasks_support_system_ai.jobs.progress import JobCancelled, JobProgress, PartsPending
+    from tasks_support_system_ai.labeling.service import run_part, run_publish
     from tasks_support_system_ai.memory import keep_large_blocks_returnable
 
     keep_large_blocks_returnable()
