@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from tasks_support_system_ai.errors import InvalidInputError, NotFoundError, SupportAIError
-from tasks_support_system_ai.labeling._staged import (
+from tasks_support_system_ai.labeling._dedup_buckets import (
     DEFAULT_LABEL_KEY,
     EMPTY_SCHEMA,
     WRITE_OPTIONS,
