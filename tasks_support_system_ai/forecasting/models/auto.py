@@ -16,7 +16,7 @@ from tasks_support_system_ai.forecasting.base import (
     ModelMaker,
     TimeSeries,
 )
-from tasks_support_system_ai.forecasting.models._checks import active_history, fitted
+from tasks_support_system_ai.forecasting.checks import active_history, fitted
 
 __all__ = ["DEFAULT_CANDIDATES", "AutoModel"]
 

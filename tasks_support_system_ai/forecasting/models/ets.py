@@ -12,14 +12,14 @@ import pandas as pd
 
 from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, Forecast, TimeSeries
-from tasks_support_system_ai.forecasting.level_shift import regime_start
-from tasks_support_system_ai.forecasting.models._checks import (
+from tasks_support_system_ai.forecasting.checks import (
     active_history,
     check_horizon,
     check_levels,
     fitted,
     recent,
 )
+from tasks_support_system_ai.forecasting.level_shift import regime_start
 from tasks_support_system_ai.forecasting.models._quiet import quiet_statsmodels
 from tasks_support_system_ai.forecasting.models._smoothed_state import SmoothedState
 from tasks_support_system_ai.forecasting.models._threads import single_threaded
