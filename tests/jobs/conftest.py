@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -28,7 +28,9 @@ def worker(context: AppContext) -> Iterator[None]:
         yield
 
 
-def _count_to(context: AppContext, params: dict[str, Any], progress: JobProgress) -> dict[str, Any]:
+def _count_to(
+    context: AppContext, params: Mapping[str, Any], progress: JobProgress
+) -> dict[str, Any]:
     """A job kind for lifecycle tests: counts in steps, checking for cancel between them."""
     import time
 

@@ -94,7 +94,7 @@ def submit(context: AppContext) -> str:
         "parts": 4,
         "batch_rows": 2_000,
     }
-    return labeling.submit(context, request).id
+    return context.labeling.submit(request).id
 
 
 def published_ids(context: AppContext, job_id: str) -> pa.Array:

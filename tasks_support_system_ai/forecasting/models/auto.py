@@ -94,6 +94,12 @@ class AutoModel:
     def predict(self, horizon: int, levels: Sequence[int] = DEFAULT_LEVELS) -> Forecast:
         return fitted(self._model, self.name).predict(horizon, levels)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Artifacts keep the chosen model, not the catalogue's ``make_model`` (a function
+        reference would tie them to a module path); a loaded model predicts, a refit needs a
+        new one from ``make_model("auto")``."""
+        return {**self.__dict__, "make_model": None}
+
     def _plan(self, series: TimeSeries) -> int:
         """The backtest horizon: as asked, else the default, shortened for short daily data."""
         if self.horizon is not None:
