@@ -1,9 +1,10 @@
 """A labeling stage (a part, or publishing) in a fresh, lean child process (``python -m``).
 
 Run by a worker's pool process through ``jobs.isolated`` (which describes the protocol). Why a
-child: pyarrow imports pandas (~50 MB) the first time it builds an array, although labeling
-never uses it, and a pool process keeps whatever earlier jobs imported. This interpreter
-imports only what labeling needs, refuses pandas, and gives everything back when it ends.
+child: pyarrow imports pandas (its cost: docs/benchmarks.md) the first time it builds an array,
+although labeling never uses it, and a pool process keeps whatever earlier jobs imported. This
+interpreter imports only what labeling needs, refuses pandas, and gives everything back when it
+ends.
 """
 
 from __future__ import annotations

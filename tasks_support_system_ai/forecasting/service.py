@@ -97,7 +97,7 @@ class BacktestParams:
 class ForecastService:
     def __init__(self, cache_size: int = 256) -> None:
         self.models: LRUCache[ModelKey, Forecaster] = LRUCache(cache_size)
-        # Some models (statsmodels) spend ~10 ms per predict; identical requests reuse it.
+        # Predicting takes some models (statsmodels) real time; identical requests reuse it.
         self.predictions: LRUCache[tuple[ModelKey, int, tuple[int, ...]], Forecast] = LRUCache(
             4 * cache_size
         )

@@ -168,7 +168,7 @@ class TrainingTexts:
 class ServedModel:
     """A classifier in memory. TF-IDF + linear models are scored from their array form
     (``nlp.linear``), read from the export written at training, so serving them never imports
-    scikit-learn (~90 MB per process); the pipeline itself is loaded on first need only
+    scikit-learn (docs/benchmarks.md); the pipeline itself is loaded on first need only
     (probabilities, other pipelines)."""
 
     def __init__(
