@@ -11,6 +11,7 @@ import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,7 @@ from tasks_support_system_ai.forecasting.base import FloatArray, Forecaster, Tim
 
 __all__ = [
     "CandidateRun",
+    "Race",
     "backtest_candidates",
     "combined_errors",
     "quiet_windows",
@@ -48,6 +50,25 @@ class CandidateRun:
     window_mase: FloatArray  # (windows,): each window's MASE; empty if it failed
 
 
+@dataclass(frozen=True)
+class Race:
+    """Stop slow candidates early: each is scored on the latest window first and dropped if
+    its MASE there exceeds ``1 + slack`` times the ``keep``-th best fast candidate's."""
+
+    slow: frozenset[str]  # canonical model names backtested after the fast ones
+    keep: int  # how many candidates the rule keeps (a slow one must be able to enter them)
+    slack: float
+
+    def bar(self, runs: Mapping[str, CandidateRun]) -> float | None:
+        """The latest-window MASE a slow candidate must not exceed; None: not enough runs."""
+        latest = sorted(
+            float(run.window_mase[-1])
+            for run in runs.values()
+            if run.window_mase.size and math.isfinite(run.window_mase[-1])
+        )
+        return latest[self.keep - 1] * (1 + self.slack) if len(latest) >= self.keep else None
+
+
 def backtest_candidates(
     names: Sequence[str],
     series: TimeSeries,
@@ -56,34 +77,55 @@ def backtest_candidates(
     *,
     make: MakeModel,
     params: Mapping[str, Mapping[str, Any]] | None = None,
+    race: Race | None = None,
 ) -> dict[str, CandidateRun]:
     """Backtest each candidate on the same windows (point forecasts); failures are recorded.
 
-    A history too short for the windows fails every candidate with ``series_too_short``.
-    ``make`` is the catalogue's ``make_model``; an unknown name or invalid parameters are a
-    client error, raised before anything is fitted.
+    A history too short for the windows fails every candidate with ``series_too_short``; a
+    slow candidate stopped by ``race`` is recorded with the error code ``pruned``. ``make`` is
+    the catalogue's ``make_model``; an unknown name or invalid parameters are a client error,
+    raised before anything is fitted. Results come back in the order of ``names``.
     """
     params = params or {}
     canonical = {name: make(name, **params.get(name, {})).name for name in names}
+    slow = race.slow if race is not None else frozenset()
     runs: dict[str, CandidateRun] = {}
-    for name in names:
-        started = time.perf_counter()
-        try:
-            results = [
-                _window(make(name, **params.get(name, {})), series, cut, horizon)
-                for cut in cutoffs(series, horizon, windows, horizon)
-            ]
-        except MODEL_FAILURES as error:
-            failed = failure_score(canonical[name], error, time.perf_counter() - started)
-            runs[name] = CandidateRun(failed, np.empty((0, horizon)), np.empty(0))
-            continue
-        metrics = average_metrics([result for result, _ in results])
-        errors = np.stack([error for _, error in results])
-        window_mase = np.array([result.mase for result, _ in results])
-        seconds = time.perf_counter() - started
-        score_ = ModelScore(canonical[name], metrics, seconds)
-        runs[name] = CandidateRun(score_, errors, window_mase)
-    return runs
+    for name in sorted(names, key=lambda name: canonical[name] in slow):  # stable: fast first
+        bar = race.bar(runs) if race is not None and canonical[name] in slow else None
+        model = partial(make, name, **params.get(name, {}))
+        runs[name] = _run(model, canonical[name], series, (horizon, windows), bar=bar)
+    return {name: runs[name] for name in names}
+
+
+def _run(
+    model: Callable[[], Forecaster],
+    canonical: str,
+    series: TimeSeries,
+    plan: tuple[int, int],
+    *,
+    bar: float | None,
+) -> CandidateRun:
+    """One candidate's (horizon, windows) backtest, the latest window first so that ``bar``
+    can stop it after one."""
+    horizon, windows = plan
+    started = time.perf_counter()
+    empty = CandidateRun(ModelScore(canonical, None, 0.0), np.empty((0, horizon)), np.empty(0))
+    try:
+        cuts = cutoffs(series, horizon, windows, horizon)
+        latest = _window(model(), series, cuts[-1], horizon)
+        if bar is not None and not latest[0].mase <= bar:
+            seconds = time.perf_counter() - started
+            message = f"stopped after the latest window: MASE {latest[0].mase:.3g} > {bar:.3g}"
+            pruned = ModelScore(canonical, None, seconds, error=message, error_code="pruned")
+            return replace(empty, score=pruned)
+        results = [*(_window(model(), series, cut, horizon) for cut in cuts[:-1]), latest]
+    except MODEL_FAILURES as error:
+        return replace(empty, score=failure_score(canonical, error, time.perf_counter() - started))
+    metrics = average_metrics([result for result, _ in results])
+    errors = np.stack([error for _, error in results])
+    window_mase = np.array([result.mase for result, _ in results])
+    score_ = ModelScore(canonical, metrics, time.perf_counter() - started)
+    return CandidateRun(score_, errors, window_mase)
 
 
 def quiet_windows(series: TimeSeries, horizon: int, windows: int) -> int:

@@ -21,6 +21,7 @@ from tasks_support_system_ai.forecasting.models._checks import active_history, f
 from tasks_support_system_ai.forecasting.models.conformal import conformal_forecast, enough_errors
 from tasks_support_system_ai.forecasting.selection import (
     CandidateRun,
+    Race,
     backtest_candidates,
     combined_errors,
     quiet_windows,
@@ -37,6 +38,9 @@ _DEFAULT_HORIZON = {Granularity.DAILY: 28, Granularity.WEEKLY: 8, Granularity.MO
 _SHORTEST_DAILY_HORIZON = 14
 DEFAULT_CANDIDATES = ("naive", "es", "vets", "linear", "prophet")
 Intervals = Literal["conformal", "model"]
+# Candidates that cost 5–50x a fast one per fit; with ``race`` they are backtested after the
+# fast ones and stopped after one window when they cannot plausibly make the average.
+SLOW_MODELS = frozenset({"prophet", "sarima", "gbm"})
 
 
 class AutoModel:
@@ -49,7 +53,11 @@ class AutoModel:
     challenger has MASE < (1 − margin) · the incumbent's. Intervals (``intervals="conformal"``)
     are split-conformal widths from the same backtest's errors of the forecast actually made
     (the average), see ``models.conformal``; ``"model"`` keeps the models' own bounds
-    (averaged over the members).
+    (averaged over the members). With ``race`` (a slack, 10 % by default) the slow candidates
+    (``SLOW_MODELS``) are scored on the latest window first and stopped there if their MASE
+    exceeds (1 + race) times the ``combine``-th best fast candidate's on that window (their
+    score then has the error code ``pruned``): on the open sets this skipped Prophet on most
+    quiet or smooth series without changing a pick that mattered.
 
     Defaults chosen on the open evaluation sets (``benchmarks/quality_series.py``,
     docs/quality.md) by simulating rules on backtests that end before each evaluation window:
@@ -78,6 +86,7 @@ class AutoModel:
         margin: float = 0.0,
         combine: int = 3,
         intervals: Intervals = "conformal",
+        race: float | None = 0.1,
     ) -> None:
         self.candidates = candidates
         self.horizon = horizon
@@ -87,6 +96,7 @@ class AutoModel:
         self.margin = margin
         self.combine = combine
         self.intervals = intervals
+        self.race = race
         self.chosen: str | None = None
         self.members: tuple[str, ...] = ()
         self.scores: dict[str, ModelScore] = {}
@@ -99,8 +109,15 @@ class AutoModel:
         self._check_options()
         series = active_history(series, 2 * series.season_length, self.name)
         horizon = self._plan(series)
+        race = None if self.race is None else Race(SLOW_MODELS, self.combine, self.race)
         runs = backtest_candidates(
-            self.candidates, series, horizon, self.windows, make=make_model, params=self.params
+            self.candidates,
+            series,
+            horizon,
+            self.windows,
+            make=make_model,
+            params=self.params,
+            race=race,
         )
         self.scores = {name: run.score for name, run in runs.items()}
         quiet = quiet_windows(series, horizon, self.windows)

@@ -1,19 +1,26 @@
-"""Conformal intervals from backtest errors: calibrated on synthetic series with known noise,
-and sane on series that end in a long run of zeros."""
+"""auto's backtest machinery: conformal intervals calibrated on synthetic series with known
+noise, series that end in a long run of zeros, and slow candidates stopped early."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 from forecast_simulations import days, seasonal_draw, series_of
 
-from tasks_support_system_ai.forecasting.base import Forecast
+from tasks_support_system_ai.forecasting.base import Forecast, TimeSeries
 from tasks_support_system_ai.forecasting.models import AutoModel, make_model
 from tasks_support_system_ai.forecasting.models.conformal import (
     conformal_forecast,
     conformal_widths,
     enough_errors,
 )
-from tasks_support_system_ai.forecasting.selection import backtest_candidates, quiet_windows
+from tasks_support_system_ai.forecasting.selection import (
+    Race,
+    backtest_candidates,
+    quiet_windows,
+    ranked,
+)
 
 NOMINAL = {80: (0.75, 0.85), 95: (0.90, 1.00)}  # the issue's ±5 points
 
@@ -86,3 +93,40 @@ def test_a_series_ending_in_a_long_zero_run_is_forecast_at_zero() -> None:
         assert np.all(forecast.upper[level] < 2.0)  # not the old load's ±30 errors
     assert quiet_windows(series_of(values), 28, 3) == 2  # the first window saw the drop
     assert quiet_windows(series_of(values[:-60]), 28, 3) == 0
+
+
+class _Constant:
+    """A fake model forecasting a constant; counts its fits (for the race test)."""
+
+    fits = 0
+
+    def __init__(self, name: str, level: float) -> None:
+        self.name, self.level = name, level
+
+    def fit(self, series: TimeSeries) -> _Constant:
+        type(self).fits += 1
+        self._series = series
+        return self
+
+    def predict(self, horizon: int, levels: Sequence[int] = (80, 95)) -> Forecast:
+        mean = np.full(horizon, self.level)
+        return Forecast(mean, self._series.future_dates(horizon))
+
+
+def test_a_slow_candidate_far_behind_on_the_latest_window_is_stopped_there() -> None:
+    """Synthetic: constant 50 ± noise; 'slow' forecasts 500 and is dropped after one window."""
+    series = series_of(np.random.default_rng(1).normal(50, 3, 200))
+    levels = {"a": 50.0, "b": 52.0, "slow": 500.0, "close": 51.0}
+
+    def make(name: str, **_: object) -> _Constant:
+        return _Constant(name, levels[name])
+
+    race = Race(frozenset({"slow", "close"}), keep=2, slack=0.1)
+    _Constant.fits = 0
+    runs = backtest_candidates(tuple(levels), series, 14, 3, make=make, race=race)
+    assert list(runs) == list(levels)  # the given order, though slow ones ran last
+    assert runs["slow"].score.error_code == "pruned"
+    assert runs["slow"].errors.size == 0
+    assert runs["close"].score.metrics is not None  # within the slack: fully backtested
+    assert _Constant.fits == 3 + 3 + 1 + 3
+    assert ranked(runs)[-1] == "slow"
