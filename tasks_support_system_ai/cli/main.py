@@ -158,7 +158,7 @@ def _run_api(settings: Settings, host: str | None, port: int | None, workers: in
 
 def _start_worker_process() -> subprocess.Popen[bytes]:
     """``support-ai worker`` as a child process, stopped with the API."""
-    from tasks_support_system_ai.jobs.worker import command
+    from tasks_support_system_ai.worker import command
 
     return subprocess.Popen(command(parent_pid=os.getpid()))
 
@@ -203,6 +203,6 @@ def worker(
     Start any number of workers on any machines that share the broker, database and object
     store; a job whose worker dies is picked up by another.
     """
-    from tasks_support_system_ai.jobs.worker import exec_worker
+    from tasks_support_system_ai.worker import exec_worker
 
-    exec_worker(concurrency)  # a lean process: see jobs.worker
+    exec_worker(concurrency)  # a lean process: see tasks_support_system_ai.worker

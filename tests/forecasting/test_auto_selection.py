@@ -71,7 +71,8 @@ def test_auto_intervals_are_calibrated_on_series_with_known_noise() -> None:
     covered: dict[int, list[float]] = {level: [] for level in NOMINAL}
     for _ in range(12):
         series, actual = seasonal_draw(rng, 365, 28)
-        forecast = AutoModel(candidates=("naive", "vets")).fit(series).predict(28)
+        auto = AutoModel(make_model=make_model, candidates=("naive", "vets")).fit(series)
+        forecast = auto.predict(28)
         for level, shares in covered.items():
             inside = (actual >= forecast.lower[level]) & (actual <= forecast.upper[level])
             shares.append(float(np.mean(inside)))
@@ -83,7 +84,7 @@ def test_a_series_ending_in_a_long_zero_run_is_forecast_at_zero() -> None:
     """Synthetic: a busy year, then twelve weeks without a ticket (a queue that went quiet)."""
     rng = np.random.default_rng(5)
     values = np.concatenate([rng.poisson(30, 365), np.zeros(84)]).astype(np.float64)
-    auto = AutoModel().fit(series_of(values))
+    auto = AutoModel(make_model=make_model).fit(series_of(values))
     assert auto.members[0] == "naive"  # exact zeros in the windows trained on the silence
     forecast = auto.predict(28)
     assert np.all(forecast.mean < 1.0)

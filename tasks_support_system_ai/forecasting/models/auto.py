@@ -15,9 +15,10 @@ from tasks_support_system_ai.forecasting.base import (
     FloatArray,
     Forecast,
     Forecaster,
+    ModelMaker,
     TimeSeries,
 )
-from tasks_support_system_ai.forecasting.models._checks import active_history, fitted
+from tasks_support_system_ai.forecasting.checks import active_history, fitted
 from tasks_support_system_ai.forecasting.models.conformal import conformal_forecast, enough_errors
 from tasks_support_system_ai.forecasting.selection import (
     CandidateRun,
@@ -70,7 +71,9 @@ class AutoModel:
     dropped; if all fail, the incumbent and then the rest (best first) are tried alone.
 
     After ``fit``, ``scores`` holds every candidate's backtest (or its error), ``members`` the
-    refitted models' names (best first) and ``chosen`` the first of them.
+    refitted models' names (best first) and ``chosen`` the first of them. ``make_model``
+    makes the candidates by name: the catalogue passes its own (``make_model("auto", ...)``),
+    so this module never imports the catalogue.
     """
 
     name = "auto"
@@ -78,6 +81,7 @@ class AutoModel:
     def __init__(
         self,
         *,
+        make_model: ModelMaker,
         candidates: Sequence[str] = DEFAULT_CANDIDATES,
         horizon: int | None = None,
         windows: int = 3,
@@ -88,6 +92,7 @@ class AutoModel:
         intervals: Intervals = "conformal",
         race: float | None = 0.1,
     ) -> None:
+        self.make_model = make_model
         self.candidates = candidates
         self.horizon = horizon
         self.windows = windows
@@ -104,8 +109,6 @@ class AutoModel:
         self._errors: FloatArray = np.empty((0, 0))
 
     def fit(self, series: TimeSeries) -> Self:
-        from tasks_support_system_ai.forecasting.models.registry import make_model  # cycle
-
         self._check_options()
         series = active_history(series, 2 * series.season_length, self.name)
         horizon = self._plan(series)
@@ -115,7 +118,7 @@ class AutoModel:
             series,
             horizon,
             self.windows,
-            make=make_model,
+            make=self.make_model,
             params=self.params,
             race=race,
         )
@@ -143,6 +146,12 @@ class AutoModel:
             upper={level: _mean_bound(forecasts, level, "upper") for level in levels},
         )
         return conformal_forecast(average, self._errors, levels) if conformal else average
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Artifacts keep the fitted members, not the catalogue's ``make_model`` (a function
+        reference would tie them to a module path); a loaded model predicts, a refit needs a
+        new one from ``make_model("auto")``."""
+        return {**self.__dict__, "make_model": None}
 
     def _plan(self, series: TimeSeries) -> int:
         """The backtest horizon: as asked, else the default, shortened for short daily data."""
@@ -177,22 +186,20 @@ class AutoModel:
                 model=self.name,
             )
         if self.incumbent is not None:
-            from tasks_support_system_ai.forecasting.models.registry import canonical_name
-
-            canonical_name(self.incumbent)  # an unknown name is a client error, before any fit
+            self.make_model(self.incumbent)  # an unknown name is a client error, before any fit
 
     def _fit_members(
         self, runs: Mapping[str, CandidateRun], series: TimeSeries
     ) -> tuple[list[str], list[Forecaster]]:
         """Refit the rule's members; if none refits, the fallbacks alone, first that fits."""
         members, fallbacks = self._preference(runs)
-        fits = [(name, _refit(name, self.params, series)) for name in members]
+        fits = [(name, self._refit(name, series)) for name in members]
         kept = [(name, model) for name, model in fits if not isinstance(model, Exception)]
         if kept:
             return [name for name, _ in kept], [model for _, model in kept]
         failures = [model for _, model in fits if isinstance(model, Exception)]
         for name in fallbacks:
-            model = _refit(name, self.params, series)
+            model = self._refit(name, series)
             if not isinstance(model, Exception):
                 return [name], [model]
             failures.append(model)
@@ -215,26 +222,19 @@ class AutoModel:
         members = finite[: self.combine]
         return members, [name for name in fallbacks if name not in members]
 
+    def _refit(self, name: str, series: TimeSeries) -> Forecaster | Exception:
+        """``name`` fitted on the whole series, or the model failure it raised."""
+        try:
+            return self.make_model(name, **(self.params or {}).get(name, {})).fit(series)
+        except MODEL_FAILURES as error:
+            return error
+
     def _incumbent(self) -> str | None:
         """The candidate entry (as spelt in ``candidates``) naming the incumbent model."""
         if self.incumbent is None:
             return None
-        from tasks_support_system_ai.forecasting.models.registry import canonical_name  # cycle
-
-        wanted = canonical_name(self.incumbent)
+        wanted = self.make_model(self.incumbent).name
         return next((name for name in self.candidates if self.scores[name].model == wanted), None)
-
-
-def _refit(
-    name: str, params: Mapping[str, Mapping[str, Any]] | None, series: TimeSeries
-) -> Forecaster | Exception:
-    """``name`` fitted on the whole series, or the model failure it raised."""
-    from tasks_support_system_ai.forecasting.models.registry import make_model  # cycle
-
-    try:
-        return make_model(name, **(params or {}).get(name, {})).fit(series)
-    except MODEL_FAILURES as error:
-        return error
 
 
 def _mean_bound(forecasts: Sequence[Forecast], level: int, side: str) -> FloatArray:
