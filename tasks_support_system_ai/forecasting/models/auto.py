@@ -57,15 +57,15 @@ class AutoModel:
     (averaged over the members). With ``race`` (a slack, 10 % by default) the slow candidates
     (``SLOW_MODELS``) are scored on the latest window first and stopped there if their MASE
     exceeds (1 + race) times the ``combine``-th best fast candidate's on that window (their
-    score then has the error code ``pruned``): on the open sets this skipped Prophet on most
-    quiet or smooth series without changing a pick that mattered.
+    score then has the error code ``pruned``), which saves most of their cost where they
+    cannot make the average anyway.
 
-    Defaults chosen on the open evaluation sets (``benchmarks/quality_series.py``,
-    docs/quality.md) by simulating rules on backtests that end before each evaluation window:
+    Defaults chosen on the open evaluation sets by replaying rules on backtests that end before
+    each evaluation window (``benchmarks/auto_rules.py``; figures in docs/benchmarks.md):
     three 28-day windows select better than two 14-day ones; with three windows the single
-    best is often a noise pick, and averaging the three best was as good or better on every
-    set; the models' own intervals over-covered on smooth series where conformal widths were
-    within a few points of nominal. If no candidate can be backtested (history too short even
+    best is often a noise pick, so the average of three was better on the sets with many
+    series and worse only where one model is structurally ahead; the models' own intervals
+    over-covered on smooth series where conformal widths were close to nominal. If no candidate can be backtested (history too short even
     for two-week windows) there is no evidence: the incumbent alone is used, then the others in
     order, whichever first fits, with its own intervals. A member that fails to refit is
     dropped; if all fail, the incumbent and then the rest (best first) are tried alone.
