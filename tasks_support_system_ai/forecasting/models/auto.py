@@ -65,9 +65,10 @@ class AutoModel:
     three 28-day windows select better than two 14-day ones; with three windows the single
     best is often a noise pick, so the average of three was better on the sets with many
     series and worse only where one model is structurally ahead; the models' own intervals
-    over-covered on smooth series where conformal widths were close to nominal. If no candidate can be backtested (history too short even
-    for two-week windows) there is no evidence: the incumbent alone is used, then the others in
-    order, whichever first fits, with its own intervals. A member that fails to refit is
+    over-covered on smooth series where conformal widths were close to nominal. If no
+    candidate can be backtested (history too short even for two-week windows) there is no
+    evidence: the incumbent alone is used, then the others in order, whichever first fits,
+    with its own intervals. A member that fails to refit is
     dropped; if all fail, the incumbent and then the rest (best first) are tried alone.
 
     After ``fit``, ``scores`` holds every candidate's backtest (or its error), ``members`` the
