@@ -12,9 +12,9 @@ caller passes them) carry most of the load and may get single-series models the 
 ones cannot be: ``AutoModel`` over every catalogue model (``TOP_CANDIDATES``, with ``sarima`` and
 ``gbm``), which backtests them on three four-week windows; a row whose ``AutoModel`` fails keeps
 the vectorised choice. Their ``chosen`` name is ``auto``. They keep the models' own (averaged)
-intervals, not ``AutoModel``'s conformal ones: reconciliation moves each interval by the change of
-its mean, and conformal widths are sized for the base mean only (on sandy_311 they left the
-reconciled total covering 37 % of days at 80 %).
+intervals, like every other row of the tree, rather than ``AutoModel``'s conformal ones: that is
+the combination measured after reconciliation (docs/quality.md); conformal widths inside the
+tree are not measured yet.
 
 Reconciliation needs in-sample one-step residuals of the base forecasts: naive rows use
 seasonal differences (exactly its one-step errors); es rows use the VectorisedETS residuals,
