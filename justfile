@@ -19,11 +19,12 @@ serve *args:
 test *args:
     scripts/bootstrap.sh --dev && {{venv}}/pytest {{args}}
 
-# Lint: ruff, format check, mypy
+# Lint: ruff, format check, mypy, import contracts (.importlinter)
 lint:
     {{venv}}/ruff check .
     {{venv}}/ruff format --check .
     {{venv}}/mypy tasks_support_system_ai
+    {{venv}}/lint-imports .importlinter --no-cache
 
 # Format the code
 fmt:
