@@ -26,19 +26,25 @@ from contextlib import contextmanager
 from multiprocessing.process import AuthenticationString  # type: ignore[attr-defined]
 from typing import Final
 
-__all__ = ["children_allowed", "die_with_parent", "die_with_this_process"]
+__all__ = [
+    "children_allowed",
+    "die_with_parent",
+    "die_with_spawning_process",
+    "die_with_this_process",
+]
 
 _PR_SET_PDEATHSIG: Final = 1
 
 
-def die_with_parent(parent_pid: int) -> None:
-    """Have the kernel SIGKILL this process when its parent ends (Linux; elsewhere a no-op).
+def die_with_parent(parent_pid: int, sig: signal.Signals = signal.SIGKILL) -> None:
+    """Have the kernel send ``sig`` to this process when its parent ends (Linux; elsewhere a
+    no-op).
 
     A pool initializer: ``parent_pid`` is the starting process, so a child whose parent died
     before the request took effect exits at once instead of running orphaned.
     """
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(sig))
     except (OSError, AttributeError):
         return
     if os.getppid() != parent_pid:
@@ -67,6 +73,14 @@ def die_with_this_process(sig: signal.Signals) -> Callable[[], None] | None:
             os._exit(1)
 
     return in_child
+
+
+def die_with_spawning_process() -> None:
+    """In a ``multiprocessing`` child (a uvicorn worker of ``--workers N``): die with the
+    process that started it, which otherwise leaves it serving, port held, when SIGKILLed."""
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.pid is not None:
+        die_with_parent(parent.pid)
 
 
 class _ChildPermission:

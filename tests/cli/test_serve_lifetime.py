@@ -25,12 +25,12 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("lifetime") / "data"
 
 
-def _serve(data_dir: Path) -> tuple[subprocess.Popen[bytes], list[psutil.Process]]:
+def _serve(data_dir: Path, *extra: str) -> tuple[subprocess.Popen[bytes], list[psutil.Process]]:
     """A ready serve (API, idle worker, dashboard) and its descendants."""
     port, dashboard_port = free_port(), free_port()
     env = {**os.environ, "SUPPORT_AI_DATA_DIR": str(data_dir), "SUPPORT_AI_LOG_LEVEL": "WARNING"}
     command = [sys.executable, "-m", "tasks_support_system_ai.cli", "serve", "--port", str(port)]
-    process = subprocess.Popen([*command, "--dashboard-port", str(dashboard_port)], env=env)
+    process = subprocess.Popen([*command, "--dashboard-port", str(dashboard_port), *extra], env=env)
     url = f"http://127.0.0.1:{port}"
     wait_until_ready(url, process)
     wait_until_ready(f"http://127.0.0.1:{dashboard_port}", process, "/_stcore/health")
@@ -43,9 +43,12 @@ def _serve(data_dir: Path) -> tuple[subprocess.Popen[bytes], list[psutil.Process
     return process, children
 
 
-@pytest.fixture
-def served(data_dir: Path) -> Iterator[tuple[subprocess.Popen[bytes], list[psutil.Process]]]:
-    process, children = _serve(data_dir)
+@pytest.fixture(params=["1", "2"], ids=["one-api-process", "two-api-workers"])
+def served(
+    data_dir: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[subprocess.Popen[bytes], list[psutil.Process]]]:
+    """Serve with the API in-process, or with uvicorn's worker processes as more children."""
+    process, children = _serve(data_dir, "--workers", request.param)
     try:
         yield process, children
     finally:
