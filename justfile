@@ -104,3 +104,7 @@ bench-quality *args:
 # Series part only: service forecasts vs statsforecast/Prophet baselines per open set
 bench-quality-series *args:
     {{venv}}/python benchmarks/quality_series.py {{args}}
+
+# What importing each heavy library costs a process (RSS), against a bare interpreter
+bench-imports *args:
+    {{venv}}/python benchmarks/bench_imports.py {{args}}

@@ -26,7 +26,6 @@ from nlp_serving import bench_model
 
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import build_context
-from tasks_support_system_ai.jobs import labeling
 
 RULES = [
     {"keyword": "роуминг", "label": "roaming", "priority": 2},
@@ -68,7 +67,7 @@ def run(data_dir: Path, mode: str, labeler: dict[str, Any], parts: int) -> dict[
         rss = PeakRss([w.pid for w in workers])
         request = {"source": {"kind": "parquet", "file": "demo/large_table.parquet"}}
         started = time.perf_counter()
-        job = labeling.submit(context, {**request, **labeler, "parts": parts})
+        job = context.labeling.submit({**request, **labeler, "parts": parts})
         done = context.jobs.wait(job.id, timeout_s=3600)
         seconds = time.perf_counter() - started
         peaks = rss.stop()

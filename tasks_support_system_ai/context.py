@@ -2,7 +2,8 @@
 
 The database, object store and job service are built up front; the domain services on first
 use, so a batch-labeling worker process never imports forecasting, pandas or scikit-learn
-(each worker process is measured against a memory budget, docs/benchmarks.md).
+(each worker process is measured against a memory budget, docs/benchmarks.md). The job
+system gets its job kinds from here (``job_kinds``): it never imports this module.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import Engine
 
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.db import make_engine, migrate
+from tasks_support_system_ai.job_kinds import job_kinds
 from tasks_support_system_ai.jobs import JobService, JobStore
 from tasks_support_system_ai.storage import ObjectStore, object_store_from_settings
 
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
     from tasks_support_system_ai.forecasting.runs import ForecastRuns
     from tasks_support_system_ai.forecasting.service import ForecastService
     from tasks_support_system_ai.jobs.celery_app import JobsCelery
+    from tasks_support_system_ai.jobs.kinds import JobKinds
+    from tasks_support_system_ai.labeling.service import LabelingService
     from tasks_support_system_ai.nlp.service import NLPService, TrainingTexts
     from tasks_support_system_ai.nlp.topics import TopicService
     from tasks_support_system_ai.registry import ModelRegistry
@@ -78,14 +82,27 @@ class AppContext:
     @cached_property
     def nlp(self) -> NLPService:
         from tasks_support_system_ai.nlp.service import NLPService
+        from tasks_support_system_ai.observability.metrics import InferenceTimer
 
-        return NLPService(self.registry, self._training_texts, self.jobs)
+        return NLPService(
+            self.registry,
+            self._training_texts,
+            self.jobs,
+            route_inferences=InferenceTimer("route"),
+            batch_inferences=InferenceTimer("batch"),
+        )
 
     @cached_property
     def topics(self) -> TopicService:
         from tasks_support_system_ai.nlp.topics import TopicService
 
         return TopicService(self.registry, self._training_texts, self.jobs)
+
+    @cached_property
+    def labeling(self) -> LabelingService:
+        from tasks_support_system_ai.labeling.service import LabelingService
+
+        return LabelingService(self.jobs, self.objects, self.settings, lambda: self.nlp)
 
     @cached_property
     def _training_texts(self) -> TrainingTexts:
@@ -109,6 +126,7 @@ class AppContext:
             "registry",
             "nlp",
             "topics",
+            "labeling",
             "auth",
         ):
             getattr(self, name)
@@ -118,10 +136,10 @@ class AppContext:
         self.engine.dispose()
 
 
-def _celery_app(settings: Settings) -> JobsCelery:
+def _celery_app(settings: Settings, kinds: JobKinds[AppContext]) -> JobsCelery:
     from tasks_support_system_ai.jobs.celery_app import make_celery
 
-    return make_celery(settings)
+    return make_celery(settings, kinds)
 
 
 def build_context(settings: Settings, *, migrate_schema: bool = True) -> AppContext:
@@ -133,5 +151,6 @@ def build_context(settings: Settings, *, migrate_schema: bool = True) -> AppCont
     engine = make_engine(settings.resolved_database_url)
     if migrate_schema:
         migrate(engine)
-    jobs = JobService(JobStore(engine), partial(_celery_app, settings))
+    kinds = job_kinds(partial(build_context, settings))  # each worker process builds its own
+    jobs = JobService(JobStore(engine), partial(_celery_app, settings, kinds), kinds)
     return AppContext(settings, engine, object_store_from_settings(settings), jobs)

@@ -25,13 +25,13 @@ def keep_large_blocks_returnable() -> None:
     """Serve every allocation of 2 MiB or more by its own mapping, returned to the OS when freed.
 
     glibc raises this threshold by itself after large blocks are freed (up to 32 MiB), and then
-    carves 8 MB CSV blocks and joined text batches out of a heap it keeps: scoring a 600 MB CSV
-    left ~450 MB resident that nothing used. A fixed threshold stops that; it is not lower
-    because every fresh mapping is zero-filled by the kernel page by page: at 1 MiB, with a
-    CSV block's dozen 1–2 MB buffers each mapped anew, the kernel took half the scoring time
-    (8 of 17 s for 1 M rows); 1 MiB CSV blocks at 2 MiB reuse the heap instead. Arrow is
-    switched from mimalloc, which keeps ~30 MB of freed blocks per process, to the system
-    allocator for the same reason. Called once at process start.
+    carves CSV blocks and joined text batches out of a heap it keeps: scoring a large CSV left
+    most of it resident, unused. A fixed threshold stops that; it is not lower because every
+    fresh mapping is zero-filled by the kernel page by page: at 1 MiB, with a CSV block's dozen
+    buffers each mapped anew, the kernel took about half the scoring time; 1 MiB CSV blocks at
+    2 MiB reuse the heap instead. Arrow is switched from mimalloc, which keeps freed blocks per
+    process, to the system allocator for the same reason (figures: docs/benchmarks.md). Called
+    once at process start.
     """
     pa.set_memory_pool(pa.system_memory_pool())
     libc = _libc()

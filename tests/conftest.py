@@ -15,6 +15,10 @@ from servers import PostgresDatabases, service_unavailable
 
 from tasks_support_system_ai.config import Settings
 
+# httpx logs every request at INFO; once an app in this process has set up JSON logging, those
+# lines go to a stream pytest has since closed and each prints a "Logging error" traceback.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _test_clients_send_admin_key() -> Iterator[None]:

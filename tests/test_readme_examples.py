@@ -32,6 +32,8 @@ NEEDS_READERS_OWN_DATABASE = '"connection": "crm"'
 EXPECTED_STATUS = re.compile(r"#\s*(\d{3})\b")
 """An example whose comment starts with a status (``# 401 …``) shows a refusal on purpose."""
 WAIT_S = 180
+JOB_WAIT_S = 600
+"""Jobs get longer: on a loaded 2-core runner a labeling job's child processes start slowly."""
 
 
 def readme_commands() -> list[str]:
@@ -74,13 +76,14 @@ class Server:
     client: httpx.Client
     seen: dict[str, str] = field(default_factory=dict)
 
-    def wait_for(self, what: str, done: Callable[[], Any]) -> Any:
-        deadline = time.monotonic() + WAIT_S
+    def wait_for(self, what: str, done: Callable[[], Any], seconds: float = WAIT_S) -> Any:
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if found := done():
                 return found
             time.sleep(0.5)
-        pytest.fail(f"timed out waiting for {what}")
+        jobs = [{k: j.get(k) for k in ("id", "kind", "status", "progress")} for j in self.jobs()]
+        pytest.fail(f"timed out waiting for {what}; jobs: {jobs}")
 
     def models(self) -> list[dict[str, Any]]:
         return list(self.client.get("/api/get_models").json())
@@ -192,13 +195,13 @@ def _job_for(command: str, server: Server) -> str:
     if "/labeling/" in command:
         job_id = server.seen["labeling_job"]
         if "sample_result" in command:
-            server.wait_for("the labeling job", lambda: _finished(server, job_id))
+            server.wait_for("the labeling job", lambda: _finished(server, job_id), JOB_WAIT_S)
         return job_id
     jobs = server.jobs()
     if "/result" in command:
-        return next(j["id"] for j in jobs if j["status"] == "succeeded")
+        return str(next(j["id"] for j in jobs if j["status"] == "succeeded"))
     if "/cancel" in command:
-        return next(j["id"] for j in jobs if j["status"] in ("queued", "running"))
+        return str(next(j["id"] for j in jobs if j["status"] in ("queued", "running")))
     return str(jobs[0]["id"])
 
 

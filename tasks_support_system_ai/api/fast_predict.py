@@ -1,7 +1,7 @@
 """A lean path for ``POST /api/predict_nlp``, the one route that must answer thousands per second.
 
 Plain ASGI, in front of FastAPI: when the body is a valid request for a model that is already
-in memory, the label is computed right here (tens of microseconds of work) and written back.
+in memory, the label is computed right here and written back.
 Everything else (bad JSON, empty text, a model that must be loaded first, unknown ids) is
 handed to the FastAPI route unchanged, so validation, errors and the OpenAPI contract stay in
 one place and the answers are identical. Under the original service's prefix the label is

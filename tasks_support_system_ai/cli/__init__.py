@@ -1,9 +1,9 @@
 """The ``support-ai`` command line.
 
 The service runs many small numeric fits in threads on few cores; letting each BLAS/OpenMP
-call start its own thread pool oversubscribes the CPU (measured: one gradient-boosting fit went
-from 0.3 s to 30 s). One thread per call is the default unless the environment says otherwise;
-this must happen before numpy is imported, hence here.
+call start its own thread pool oversubscribes the CPU (a gradient-boosting fit became a hundred
+times slower: docs/benchmarks.md). One thread per call is the default unless the environment
+says otherwise; this must happen before numpy is imported, hence here.
 """
 
 import os

@@ -21,7 +21,7 @@ from tasks_support_system_ai.forecasting.history import cutoff_for_start
 from tasks_support_system_ai.forecasting.models import MODEL_NAMES
 from tasks_support_system_ai.forecasting.runs import RunSpec
 from tasks_support_system_ai.forecasting.service import DEFAULT_MODEL
-from tasks_support_system_ai.forecasting.staffing import StaffingParams, plan_staffing
+from tasks_support_system_ai.forecasting.staffing import StaffingParams
 
 app = typer.Typer(help="Forecasts: whole tree, one queue, staffing.", no_args_is_help=True)
 console = Console()
@@ -135,16 +135,16 @@ def staffing(
     )
     context = _with_context()
     try:
-        result = context.forecasts.forecast(
-            context.active.current(), queue_id, horizon, model=model
+        staffed = context.forecasts.staffing(
+            context.active.current(), queue_id, horizon, params, model=model
         )
-        plan = plan_staffing(result.forecast.mean, params)
     except SupportAIError as exc:
         raise fail(exc) from None
     finally:
         context.close()
     table = Table("day", "tickets", "on duty", "scheduled", "service level", "occupancy")
-    for i, day in enumerate(result.forecast.dates.tolist()):
+    plan = staffed.plan
+    for i, day in enumerate(staffed.forecast.forecast.dates.tolist()):
         table.add_row(
             str(day),
             f"{plan.tickets[i]:.0f}",

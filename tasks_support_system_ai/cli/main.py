@@ -166,7 +166,7 @@ def _start_worker_process() -> subprocess.Popen[bytes]:
     If serve dies without stopping it, the kernel starts its warm shutdown at once, and the
     worker's own parent watch escalates to a cold one (see ``watch_parent``).
     """
-    from tasks_support_system_ai.jobs.worker import command
+    from tasks_support_system_ai.worker import command
 
     return subprocess.Popen(
         command(parent_pid=os.getpid()),
@@ -218,6 +218,6 @@ def worker(
     Start any number of workers on any machines that share the broker, database and object
     store; a job whose worker dies is picked up by another.
     """
-    from tasks_support_system_ai.jobs.worker import exec_worker
+    from tasks_support_system_ai.worker import exec_worker
 
-    exec_worker(concurrency)  # a lean process: see jobs.worker
+    exec_worker(concurrency)  # a lean process: see tasks_support_system_ai.worker

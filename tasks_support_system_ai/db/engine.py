@@ -40,7 +40,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     # Before the import: importing alembic logs its plugin set-up at INFO (seven lines that
     # every CLI command would print).
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    from alembic import command  # ~0.2 s to import: only processes that migrate pay it
+    from alembic import command  # slow to import: only processes that migrate pay for it
     from alembic.config import Config
 
     config = Config()

@@ -22,6 +22,7 @@ from tasks_support_system_ai.forecasting.base import (
     FloatArray,
     Forecast,
     Forecaster,
+    ModelMaker,
     TimeSeries,
 )
 
@@ -130,19 +131,19 @@ def compare_models(
     horizon: int,
     windows: int = 3,
     *,
+    make_model: ModelMaker,
     step: int | None = None,
     levels: Sequence[int] = DEFAULT_LEVELS,
     params: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, ModelScore]:
     """Backtest each named model on the same windows; a model that fails is recorded, not fatal.
 
-    Unknown names are a client error and are rejected before anything runs. ``params`` maps
-    a name to its constructor parameters.
+    Unknown names and invalid parameters are a client error and are rejected before anything
+    runs. ``params`` maps a name to its constructor parameters; ``make_model`` is the
+    catalogue's (``forecasting.models.make_model``).
     """
-    from tasks_support_system_ai.forecasting.models.registry import canonical_name, make_model
-
-    canonical = {name: canonical_name(name) for name in names}
     params = params or {}
+    canonical = {name: make_model(name, **params.get(name, {})).name for name in names}
     scores = {}
     for name in names:
         options = params.get(name, {})

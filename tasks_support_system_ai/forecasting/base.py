@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -71,3 +71,10 @@ class Forecaster(Protocol):
     def fit(self, series: TimeSeries) -> Self: ...
 
     def predict(self, horizon: int, levels: Sequence[int] = DEFAULT_LEVELS) -> Forecast: ...
+
+
+class ModelMaker(Protocol):
+    """Makes a new, unfitted model by catalogue name (``models.make_model``): passed to code
+    that needs models by name but sits below the catalogue (backtests, ``AutoModel``)."""
+
+    def __call__(self, name: str, /, **params: Any) -> Forecaster: ...

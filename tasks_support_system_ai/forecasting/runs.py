@@ -13,22 +13,23 @@ import io
 import json
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
 from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.datasets.active import LoadedData
 from tasks_support_system_ai.errors import NotFoundError, shown
-from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.forecasting.series_pool import Progress
 from tasks_support_system_ai.forecasting.tree_forecast import (
     TreeForecast,
     check_model,
     forecast_tree,
 )
+from tasks_support_system_ai.lru import LRUCache
 from tasks_support_system_ai.storage import ObjectStore
 
 METHODS = ("bottom_up", "wls_struct", "wls_var", "mint_shrink")
@@ -36,6 +37,8 @@ METHODS = ("bottom_up", "wls_struct", "wls_var", "mint_shrink")
 
 @dataclass(frozen=True)
 class RunSpec:
+    """A whole-tree run's parameters: the ``forecast_all`` job's, and (with the data) its id."""
+
     horizon: int = 30
     granularity: Granularity = Granularity.DAILY
     cutoff: date | None = None
@@ -43,9 +46,32 @@ class RunSpec:
     levels: tuple[int, ...] = (80, 95)
     model: str = "vets"
 
+    def to_json(self) -> dict[str, Any]:
+        """Stored on jobs and runs, and hashed into the run id (so keep the form stable)."""
+        return {
+            "horizon": self.horizon,
+            "granularity": self.granularity.value,
+            "cutoff": self.cutoff.isoformat() if self.cutoff else None,
+            "method": self.method,
+            "levels": list(self.levels),
+            "model": self.model,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        cutoff = data.get("cutoff")
+        return cls(
+            horizon=int(data["horizon"]),
+            granularity=Granularity(data["granularity"]),
+            cutoff=date.fromisoformat(cutoff) if cutoff else None,
+            method=data["method"],
+            levels=tuple(data["levels"]),
+            model=data["model"],
+        )
+
     def run_id(self, data: LoadedData) -> str:
         payload = json.dumps(
-            [data.tickets.content_hash, data.hierarchy.content_hash, asdict(self)], default=str
+            [data.tickets.content_hash, data.hierarchy.content_hash, self.to_json()]
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
@@ -88,7 +114,7 @@ class ForecastRuns:
         )
         info = RunInfo(
             run_id,
-            json.loads(json.dumps(asdict(spec), default=str)),
+            spec.to_json(),
             data.tickets.id,
             data.hierarchy.id,
             int(result.queue_ids.size),

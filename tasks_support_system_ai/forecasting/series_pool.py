@@ -25,7 +25,7 @@ import numpy as np
 from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.base import DayArray, FloatArray, Forecast, TimeSeries
-from tasks_support_system_ai.forecasting.models.registry import make_model
+from tasks_support_system_ai.forecasting.models.catalogue import make_model
 from tasks_support_system_ai.lifetime import children_allowed, die_with_parent
 
 __all__ = ["Progress", "SeriesPool"]

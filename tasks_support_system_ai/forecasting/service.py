@@ -7,20 +7,21 @@ cut-off never serves a stale model, and repeated requests skip fitting entirely.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, Literal, Self
 
 from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.datasets.active import LoadedData
 from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.backtest import backtest, compare_models
 from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, Forecast, Forecaster
-from tasks_support_system_ai.forecasting.cache import LRUCache
 from tasks_support_system_ai.forecasting.history import check_horizon, queue_history
 from tasks_support_system_ai.forecasting.models import canonical_name, make_model
+from tasks_support_system_ai.forecasting.staffing import StaffingParams, StaffingPlan, plan_staffing
+from tasks_support_system_ai.lru import LRUCache
 from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
 
 DEFAULT_MODEL = "es"
@@ -45,10 +46,58 @@ class QueueForecast:
     cached: bool  # False when this request fitted the model
 
 
+@dataclass(frozen=True)
+class QueueStaffing:
+    """A queue's forecast and the agents it needs."""
+
+    forecast: QueueForecast
+    plan: StaffingPlan
+
+
+PlanFor = Literal["mean", "upper_80", "upper_95"]
+"""Which forecast staffing covers: the mean, or the upper bound of an interval."""
+
+
+@dataclass(frozen=True)
+class BacktestParams:
+    """A ``backtest`` job: a rolling-origin backtest of one model on one queue."""
+
+    queue_id: int
+    model: str
+    granularity: Granularity
+    horizon: int
+    windows: int = 3
+    step: int | None = None
+    levels: tuple[int, ...] = DEFAULT_LEVELS
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "queue_id": self.queue_id,
+            "model": self.model,
+            "granularity": self.granularity.value,
+            "horizon": self.horizon,
+            "windows": self.windows,
+            "step": self.step,
+            "levels": list(self.levels),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return cls(
+            queue_id=int(data["queue_id"]),
+            model=data["model"],
+            granularity=Granularity(data["granularity"]),
+            horizon=int(data["horizon"]),
+            windows=int(data["windows"]),
+            step=data.get("step"),
+            levels=tuple(data["levels"]),
+        )
+
+
 class ForecastService:
     def __init__(self, cache_size: int = 256) -> None:
         self.models: LRUCache[ModelKey, Forecaster] = LRUCache(cache_size)
-        # Some models (statsmodels) spend ~10 ms per predict; identical requests reuse it.
+        # Predicting takes some models (statsmodels) real time; identical requests reuse it.
         self.predictions: LRUCache[tuple[ModelKey, int, tuple[int, ...]], Forecast] = LRUCache(
             4 * cache_size
         )
@@ -98,6 +147,34 @@ class ForecastService:
             (key, horizon, tuple(sorted(set(levels)))), lambda: fitted.predict(horizon, levels)
         )
         return QueueForecast(queue_id, key.model, granularity, forecast, cached)
+
+    def staffing(
+        self,
+        data: LoadedData,
+        queue_id: int,
+        horizon: int,
+        params: StaffingParams,
+        *,
+        granularity: Granularity = Granularity.DAILY,
+        model: str = DEFAULT_MODEL,
+        cutoff: date | None = None,
+        plan_for: PlanFor = "mean",
+    ) -> QueueStaffing:
+        """Forecast the queue, then the agents (Erlang C) for its mean or an upper bound."""
+        params.validate()  # before any fit
+        level = None if plan_for == "mean" else int(plan_for.removeprefix("upper_"))
+        levels = DEFAULT_LEVELS if level is None else tuple(sorted({*DEFAULT_LEVELS, level}))
+        result = self.forecast(
+            data,
+            queue_id,
+            horizon,
+            granularity=granularity,
+            model=model,
+            cutoff=cutoff,
+            levels=levels,
+        )
+        tickets = result.forecast.mean if level is None else result.forecast.upper[level]
+        return QueueStaffing(result, plan_staffing(tickets, params))
 
     def save(
         self,
@@ -157,6 +234,19 @@ class ForecastService:
         )
         return {"queue_id": queue_id, **result.to_dict()}
 
+    def run_backtest(self, data: LoadedData, params: BacktestParams) -> dict[str, Any]:
+        """The ``backtest`` job."""
+        return self.backtest(
+            data,
+            params.queue_id,
+            params.model,
+            params.granularity,
+            params.horizon,
+            windows=params.windows,
+            step=params.step,
+            levels=params.levels,
+        )
+
     def train(
         self,
         data: LoadedData,
@@ -185,7 +275,7 @@ class ForecastService:
         """Each model's mean backtest metrics on the same windows, or the reason it failed."""
         check_horizon(horizon, granularity)
         series = queue_history(data.load, queue_id, granularity, None)
-        scores = compare_models(models, series, horizon, windows)
+        scores = compare_models(models, series, horizon, windows, make_model=make_model)
         out: dict[str, dict[str, Any]] = {}
         for score in scores.values():
             entry = score.to_dict()

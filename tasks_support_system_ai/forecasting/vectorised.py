@@ -27,6 +27,7 @@ from tasks_support_system_ai.forecasting.base import (
     Forecast,
     TimeSeries,
 )
+from tasks_support_system_ai.forecasting.checks import active_history
 from tasks_support_system_ai.forecasting.state import restore_series
 
 __all__ = ["MatrixForecast", "VETSForecaster", "VectorisedETS"]
@@ -338,8 +339,6 @@ class VETSForecaster:
 
     def fit(self, series: TimeSeries) -> Self:
         """Checked like every catalogue model: from the first non-zero day, two seasons."""
-        from tasks_support_system_ai.forecasting.models._checks import active_history
-
         series = active_history(series, 2 * series.season_length, self.name)
         model = VectorisedETS(series.season_length, max_history=self.max_history)
         self._model = model.fit(series.values[np.newaxis, :])

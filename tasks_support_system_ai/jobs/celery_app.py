@@ -9,26 +9,32 @@ re-queued if their worker dies, so every task is idempotent.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery import Celery
 
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.jobs import folder_transport
 
+if TYPE_CHECKING:
+    from tasks_support_system_ai.jobs.kinds import JobKinds
+
 
 class JobsCelery(Celery):  # type: ignore[misc]  # celery is untyped
-    """A Celery app that knows the settings its tasks build their context from."""
+    """A Celery app with its settings and the job kinds its workers run (``None``: it only
+    sends jobs)."""
 
     settings: Settings
+    kinds: JobKinds[Any] | None
 
 
-def make_celery(settings: Settings) -> JobsCelery:
+def make_celery(settings: Settings, kinds: JobKinds[Any] | None = None) -> JobsCelery:
     """A new app per settings: no global state, so tests and tools can hold several."""
     from tasks_support_system_ai.jobs.tasks import register_tasks
 
     app = JobsCelery("support_ai", set_as_current=False)
     app.settings = settings
+    app.kinds = kinds
     app.conf.update(_options(settings))
     register_tasks(app)
     return app

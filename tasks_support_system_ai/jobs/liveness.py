@@ -5,8 +5,10 @@ embedded folder broker hands a message out once, so without a reaper a job whose
 killed would stay "running" for ever. A running job's worker touches the job row every
 ``job_heartbeat_s``; a job silent for ``job_lost_after_s`` has lost its worker. A single-stage
 job is queued again while it has tries left (its record decides, so a late redelivery of the
-old message finds it running elsewhere and skips), else failed with ``worker_lost``; a labeling
-job is failed and its staging parts discarded (its parts would need the whole chord again).
+old message finds it running elsewhere and skips), else failed with ``worker_lost``; a split
+job (labeling) is failed, since its parts would need the whole chord again. Each kind's
+clean-up after a lost worker (discarded staging parts, a failed model version) is registered
+with its kind (``jobs.kinds``): this module knows no domain.
 """
 
 from __future__ import annotations
@@ -16,17 +18,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from tasks_support_system_ai.db.models import utcnow
+from tasks_support_system_ai.jobs.kinds import WorkerServices
 from tasks_support_system_ai.jobs.store import JobRecord, JobStore
-
-if TYPE_CHECKING:
-    from tasks_support_system_ai.context import AppContext
 
 log = logging.getLogger(__name__)
 WORKER_LOST: Final = "worker_lost"
-_MODEL_KINDS: Final = frozenset({"nlp_fit", "clustering_fit"})
 
 
 @contextmanager
@@ -58,7 +57,7 @@ def is_alive(record: JobRecord, lost_after_s: float) -> bool:
     return record.status == "running" and utcnow() - beat < timedelta(seconds=lost_after_s)
 
 
-def reap_lost_jobs(context: AppContext) -> list[str]:
+def reap_lost_jobs(context: WorkerServices) -> list[str]:
     """Retry or fail every running job whose worker stopped beating; returns their ids."""
     settings = context.settings
     cutoff = utcnow() - timedelta(seconds=settings.job_lost_after_s)
@@ -66,7 +65,7 @@ def reap_lost_jobs(context: AppContext) -> list[str]:
     reaped = []
     for record in store.silent_since(cutoff):
         if (
-            record.kind != "labeling"
+            not context.jobs.kinds.is_split(record.kind)
             and not record.cancel_requested
             and (record.attempts < settings.job_max_attempts)
         ):
@@ -82,7 +81,7 @@ def reap_lost_jobs(context: AppContext) -> list[str]:
     return reaped
 
 
-def _resend_waiting(context: AppContext, cutoff: datetime) -> list[str]:
+def _resend_waiting(context: WorkerServices, cutoff: datetime) -> list[str]:
     """Folder broker: a message a worker took and then lost (its pool died before running it)
     is gone for good, so a single-stage job queued for longer than ``job_lost_after_s`` gets
     its message again (at most once per ``job_lost_after_s``). A duplicate is harmless: the
@@ -90,14 +89,14 @@ def _resend_waiting(context: AppContext, cutoff: datetime) -> list[str]:
     store = context.jobs.store
     resent = []
     for record in store.waiting_since(cutoff):
-        if record.kind != "labeling" and store.mark_resent(record.id, cutoff):
+        if not context.jobs.kinds.is_split(record.kind) and store.mark_resent(record.id, cutoff):
             log.warning("Job %s waited since %s; its message is sent again", record.id, cutoff)
             context.jobs.resend(record.id)
             resent.append(record.id)
     return resent
 
 
-def _fail(context: AppContext, record: JobRecord) -> None:
+def _fail(context: WorkerServices, record: JobRecord) -> None:
     store = context.jobs.store
     if record.cancel_requested:
         store.cancelled(record.id)
@@ -108,20 +107,13 @@ def _fail(context: AppContext, record: JobRecord) -> None:
             f"The worker running this job stopped (tried {record.attempts} time(s)); "
             "submit it again",
         )
-    if record.kind == "labeling":
-        from tasks_support_system_ai.jobs.labeling import staging_prefix
-        from tasks_support_system_ai.labeling import discard_staging
-
-        discard_staging(context.objects, staging_prefix(record.id))
-    model_id = record.params.get("model_id")
-    if record.kind in _MODEL_KINDS and isinstance(model_id, str):
-        context.registry.fail(model_id, "worker_lost: the worker training this model stopped")
+    context.jobs.kinds.lost(context, record)
 
 
 class Reaper:
     """Runs ``reap_lost_jobs`` every ``job_heartbeat_s`` in a daemon thread (the API's)."""
 
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: WorkerServices) -> None:
         self.context = context
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="job-reaper", daemon=True)

@@ -10,26 +10,32 @@ from typing import TYPE_CHECKING, Any, Final
 
 from tasks_support_system_ai.errors import ConflictError
 from tasks_support_system_ai.jobs.store import JobRecord, JobStore
-from tasks_support_system_ai.jobs.tasks import LABEL_PART, PUBLISH_LABELS, RUN_JOB
+from tasks_support_system_ai.jobs.tasks import FINISH_PARTS, RUN_JOB, RUN_PART
 from tasks_support_system_ai.observability.events import job_entered
 from tasks_support_system_ai.observability.request_id import current_request_id
 
 if TYPE_CHECKING:
     from tasks_support_system_ai.jobs.celery_app import JobsCelery
+    from tasks_support_system_ai.jobs.kinds import JobKinds, JobParams
 
 log = logging.getLogger(__name__)
 WAIT_POLL_S: Final = 0.05
 QUEUE_DEPTH_TIMEOUT_S: Final = 2.0
-COOPERATIVE_KINDS: Final = frozenset({"labeling"})
-"""Job kinds that check for cancellation often enough not to be terminated."""
 
 
 class JobService:
     """Job records plus the Celery app that carries them, made on first use: a process that
-    only reads and updates records (a labeling child process) never imports Celery (~26 MB)."""
+    only reads and updates records (a labeling child process) never imports Celery.
 
-    def __init__(self, store: JobStore, make_app: Callable[[], JobsCelery]) -> None:
+    ``kinds`` are the job kinds the wiring registered (``job_kinds``): the app's workers run
+    them, and a split kind's running job is cancelled cooperatively, not terminated.
+    """
+
+    def __init__(
+        self, store: JobStore, make_app: Callable[[], JobsCelery], kinds: JobKinds[Any]
+    ) -> None:
         self.store = store
+        self.kinds = kinds
         self._make_app = make_app
         self._app: JobsCelery | None = None
         self._lock = threading.Lock()
@@ -41,9 +47,9 @@ class JobService:
                 self._app = self._make_app()
             return self._app
 
-    def submit(self, kind: str, params: dict[str, Any]) -> JobRecord:
+    def submit(self, kind: str, params: JobParams) -> JobRecord:
         """Record a single-stage job and queue it; the message carries only the job id."""
-        record = self.store.create(kind, params, [kind], request_id=current_request_id())
+        record = self.store.create(kind, params.to_json(), [kind], request_id=current_request_id())
         self.app.send_task(RUN_JOB, args=[record.id], task_id=record.id)
         job_entered(kind, "queued")
         return record
@@ -52,31 +58,34 @@ class JobService:
         """Queue a single-stage job's message again (after its worker died)."""
         self.app.send_task(RUN_JOB, args=[job_id], task_id=job_id)
 
-    def submit_labeling(self, params: dict[str, Any], parts: int) -> JobRecord:
-        """Label parts in parallel (a chord's header), then publish once all are done."""
+    def submit_split(
+        self, kind: str, params: JobParams, parts: int, stages: tuple[str, str]
+    ) -> JobRecord:
+        """Run parts in parallel (a chord's header), then the finishing step once all are done;
+        ``stages`` names the two on the job's record, in order (labeling: label, publish)."""
         record = self.store.create(
-            "labeling", params, ["label", "publish"], request_id=current_request_id()
+            kind, params.to_json(), list(stages), request_id=current_request_id()
         )
         self.store.add_parts(record.id, parts)
         header = [
-            self.app.signature(LABEL_PART, args=[record.id, part], immutable=True).set(
+            self.app.signature(RUN_PART, args=[record.id, part], immutable=True).set(
                 task_id=f"{record.id}-part-{part}"
             )
             for part in range(parts)
         ]
-        body = self.app.signature(PUBLISH_LABELS, args=[record.id], immutable=True).set(
-            task_id=f"{record.id}-publish"
+        body = self.app.signature(FINISH_PARTS, args=[record.id], immutable=True).set(
+            task_id=f"{record.id}-{stages[1]}"
         )
         from celery import chord
 
         chord(header, app=self.app)(body)
-        job_entered("labeling", "queued")
+        job_entered(kind, "queued")
         return record
 
     def cancel(self, job_id: str) -> JobRecord:
-        """Queued jobs end at once. A running labeling job stops at its parts' next batch; a
-        running single-stage job (a fit, a backtest, a whole-tree forecast: long calls into
-        libraries with no place to check a flag) has its process terminated by its worker,
+        """Queued jobs end at once. A running split job (labeling) stops at its parts' next
+        batch; a running single-stage job (a fit, a backtest, a whole-tree forecast: long calls
+        into libraries with no place to check a flag) has its process terminated by its worker,
         which starts a fresh one, and is recorded as cancelled here since it cannot say so."""
         record = self.store.get(job_id)
         if record.finished:
@@ -84,7 +93,7 @@ class JobService:
                 f"Job {job_id} already {record.status}", code="job_finished", status=record.status
             )
         record = self.store.request_cancel(job_id)
-        if record.status == "running" and record.kind not in COOPERATIVE_KINDS:
+        if record.status == "running" and not self.kinds.is_split(record.kind):
             self.app.control.revoke(job_id, terminate=True, signal="SIGTERM")
             record = self.store.cancelled(job_id)
         if record.status == "cancelled":

@@ -17,7 +17,6 @@ from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.errors import SupportAIError, public_message
 from tasks_support_system_ai.jobs.liveness import beating, is_alive
 from tasks_support_system_ai.jobs.progress import JobCancelled, JobProgress, PartsPending
-from tasks_support_system_ai.jobs.runtime import worker_context
 from tasks_support_system_ai.jobs.store import JobRecord, JobStore
 from tasks_support_system_ai.observability.events import job_entered, job_finished
 from tasks_support_system_ai.observability.request_id import reset_request_id, set_request_id
@@ -26,66 +25,73 @@ if TYPE_CHECKING:
     from celery import Task
 
     from tasks_support_system_ai.jobs.celery_app import JobsCelery
+    from tasks_support_system_ai.jobs.kinds import JobKinds
 
 log = logging.getLogger(__name__)
 RUN_JOB = "support_ai.run_job"
-LABEL_PART = "support_ai.label_part"
-PUBLISH_LABELS = "support_ai.publish_labels"
-PUBLISH_RETRY_S = 2
+RUN_PART = "support_ai.label_part"  # a part of a split job (the names predate other kinds)
+FINISH_PARTS = "support_ai.publish_labels"  # the step after all parts of a split job
+FINISH_RETRY_S = 2
 
 
 def register_tasks(app: JobsCelery) -> None:
-    """Define the tasks on ``app``; they build their context from ``app.settings``.
+    """Define the tasks on ``app``; they run the job kinds registered in ``app.kinds``.
 
-    Domain code is imported inside each task, on first use in the (forked) pool process, so the
-    worker's main process stays small; labeling stages run in a lean child process of their own
-    (``jobs.label_process``), so a pool process never holds a labeling's memory afterwards.
+    Each task looks its job's kind up there (``jobs.kinds``; the wiring registers them), so
+    the job system imports no domain code: the handlers import theirs on first use in the
+    (forked) pool process, and the worker's main process stays small.
     """
 
     @app.task(name=RUN_JOB, shared=False)  # type: ignore[untyped-decorator]
     def run_job(job_id: str) -> None:
-        from tasks_support_system_ai.jobs.handlers import HANDLERS
-
-        context = worker_context(app.settings)
-        record = context.jobs.store.get(job_id)
-        handler = HANDLERS[record.kind]
+        kinds = _kinds(app)
+        services = kinds.services()
+        record = services.jobs.store.get(job_id)
         guarded(
-            context.jobs.store,
+            services.jobs.store,
             job_id,
             record.kind,
-            lambda progress: handler(context, record.params, progress),
+            lambda progress: kinds.run(services, record.kind, record.params, progress),
             liveness=Liveness.of(app.settings, exclusive=True),
         )
 
-    @app.task(name=LABEL_PART, shared=False)  # type: ignore[untyped-decorator]
-    def label_part(job_id: str, part: int) -> None:
-        from tasks_support_system_ai.jobs.label_process import PART, run_isolated
-
-        context = worker_context(app.settings)
+    @app.task(name=RUN_PART, shared=False)  # type: ignore[untyped-decorator]
+    def run_part(job_id: str, part: int) -> None:
+        kinds = _kinds(app)
+        services = kinds.services()
+        record = services.jobs.store.get(job_id)
+        stage, _ = record.stages  # the parts' stage, then the finishing one
         guarded(
-            context.jobs.store,
+            services.jobs.store,
             job_id,
-            "label",
-            lambda _: run_isolated(app.settings, PART, job_id, part),
+            stage,
+            lambda progress: kinds.split(record.kind).part(services, job_id, part, progress),
             completes_job=False,
             liveness=Liveness.of(app.settings, part=part),
         )
 
-    @app.task(name=PUBLISH_LABELS, bind=True, max_retries=300, shared=False)  # type: ignore[untyped-decorator]
-    def publish_labels(task: Task, job_id: str) -> None:
-        from tasks_support_system_ai.jobs.label_process import PUBLISH, run_isolated
-
-        context = worker_context(app.settings)
+    @app.task(name=FINISH_PARTS, bind=True, max_retries=300, shared=False)  # type: ignore[untyped-decorator]
+    def finish_parts(task: Task, job_id: str) -> None:
+        kinds = _kinds(app)
+        services = kinds.services()
+        record = services.jobs.store.get(job_id)
+        _, stage = record.stages
         try:
             guarded(
-                context.jobs.store,
+                services.jobs.store,
                 job_id,
-                "publish",
-                lambda _: run_isolated(app.settings, PUBLISH, job_id),
+                stage,
+                lambda progress: kinds.split(record.kind).finish(services, job_id, progress),
                 liveness=Liveness.of(app.settings),
             )
         except PartsPending as pending:  # a part was redelivered and is still running
-            raise task.retry(countdown=PUBLISH_RETRY_S) from pending
+            raise task.retry(countdown=FINISH_RETRY_S) from pending
+
+
+def _kinds(app: JobsCelery) -> JobKinds[Any]:
+    if app.kinds is None:
+        raise RuntimeError("This Celery app only sends jobs: it was made without job kinds")
+    return app.kinds
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from tasks_support_system_ai.nlp.batch import (
 from tasks_support_system_ai.nlp.linear import LinearTextModel
 
 if TYPE_CHECKING:
-    from sklearn.pipeline import Pipeline  # only for types: importing sklearn costs ~170 MB RSS
+    from sklearn.pipeline import Pipeline  # only for types: importing sklearn is large
 
 PREP_ROWS: Final = 10_000
 
@@ -88,7 +88,7 @@ class ModelLabeler:
 class LinearLabeler:
     """A ``LinearTextModel``: the same labels as its pipeline, from plain arrays.
 
-    Batch-labeling workers use this, so they never import scikit-learn (~170 MB per process).
+    Batch-labeling workers use this, so they never import scikit-learn (docs/benchmarks.md).
     """
 
     def __init__(self, model: LinearTextModel) -> None:
@@ -109,7 +109,7 @@ def _prepared(
     texts: pa.Array | pa.ChunkedArray, prepare: Callable[[list[str]], list[str]]
 ) -> list[str]:
     """Python strings are made ``PREP_ROWS`` at a time and dropped once prepared, so a batch's
-    raw texts never all exist as Python objects (they are ~2x their Arrow size)."""
+    raw texts never all exist as Python objects (larger than their Arrow form)."""
     prepared: list[str] = []
     for piece in _python_pieces(texts):
         prepared.extend(prepare(piece))

@@ -24,11 +24,11 @@ from tasks_support_system_ai.errors import InvalidInputError, NotFoundError
 
 OUTPUT_COLUMNS: Final = ("id", "created_at", "text")
 # Parquet is decoded in small record batches and re-joined (zero-copy) into ``batch_rows``
-# tables: decoding 50k texts at once peaks at ~3x their size in the string builders.
+# tables: decoding 50k texts at once peaks at several times their size in the string builders.
 READ_ROWS: Final = 10_000
 READ_BUFFER_BYTES: Final = 1 << 20
 """Pages are read through a 1 MiB buffer instead of a whole column chunk at once (a demo row
-group's texts are 58 MB): a labeling process stays small whatever the row-group size."""
+group's texts are tens of MB): a labeling process stays small whatever the row-group size."""
 
 
 @runtime_checkable

@@ -1,8 +1,8 @@
 """Many ticket texts → labels, predicting each distinct preprocessed text once.
 
 After PII scrubbing and normalisation, tickets that differ only in phone or ticket numbers,
-names or punctuation become the same string (measured on the demo labeling table: 50,000 raw
-texts → ~16,000 distinct), so the TF-IDF and model steps run on far fewer rows.
+names or punctuation become the same string (on the demo labeling table about a third of the
+texts are distinct: docs/benchmarks.md), so the TF-IDF and model steps run on far fewer rows.
 """
 
 from __future__ import annotations

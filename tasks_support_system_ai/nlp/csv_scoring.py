@@ -1,7 +1,7 @@
 """Score a CSV of tickets: the same CSV back with a ``prediction`` column, block by block.
 
 Arrow parses in C++, 1 MB at a time whatever the file size, and rows are written with Arrow's
-string kernels; the stdlib ``csv`` module took ~13 µs a row, a third of the scoring time. Every
+string kernels; the stdlib ``csv`` module took a third of the scoring time. Every
 value is read as a string and written back as the ``csv`` module would (quoted only when it holds
 a comma, a quote or a line break), so ids like "007" come back unchanged. ``check_csv`` reads
 the whole file once before scoring starts, so a caller can still answer with a clear error

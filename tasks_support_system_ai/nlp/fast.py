@@ -1,6 +1,6 @@
 """A fitted TF-IDF + linear pipeline → its array form (``nlp.linear``), when it has one.
 
-``pipeline.predict([text])`` spends about a millisecond on input validation and sparse-matrix
+``pipeline.predict([text])`` spends most of its time on input validation and sparse-matrix
 bookkeeping for a single row, far more than the arithmetic, and scikit-learn's analyzers run a
 Python loop per character. The array form gives the same labels from dictionary lookups and numpy
 (word 1–2-grams via ``nlp.ngram_index``, ``char_wb`` n-grams via ``nlp.char_ngrams``). Every

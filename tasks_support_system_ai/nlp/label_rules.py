@@ -1,4 +1,4 @@
-"""The one rule for rare labels, the same at upload and at training; and how statistics are made.
+"""How statistics are made, following the one rule for rare labels (``datasets.rare_labels``).
 
 A label with fewer than ``MIN_TO_EVALUATE`` examples never makes an upload or a fit fail: the
 served model is trained on all its rows, and the statistics name it as too small to evaluate
@@ -16,19 +16,23 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-MIN_TO_EVALUATE: Final = 5
-"""Examples a label needs to be evaluated (each of 5 folds then tests at least one)."""
+from tasks_support_system_ai.datasets.rare_labels import MIN_TO_EVALUATE, too_small_to_evaluate
+
+__all__ = [
+    "CV_FOLDS",
+    "CV_MAX_ROWS",
+    "HOLDOUT_SHARE",
+    "MIN_TO_EVALUATE",
+    "EvaluationPlan",
+    "evaluation_plan",
+    "too_small_to_evaluate",
+]
+
 CV_MAX_ROWS: Final = 5_000
 """Up to this many rows, statistics come from cross-validation; above, from a held-out split."""
 CV_FOLDS: Final = 5
 HOLDOUT_SHARE: Final = 0.2
 IntArray = npt.NDArray[np.int64]
-
-
-def too_small_to_evaluate(labels: Sequence[str]) -> list[str]:
-    """Labels with fewer than ``MIN_TO_EVALUATE`` examples, sorted."""
-    values, counts = np.unique(np.asarray(labels, dtype=str), return_counts=True)
-    return sorted(str(v) for v in values[counts < MIN_TO_EVALUATE])
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Word 1–2-gram counts of many documents at once, with the per-token work in numpy.
 
-scikit-learn's analyzer builds every bigram as a string and looks it up, about 40 µs per ticket.
+scikit-learn's analyzer builds every bigram as a string and looks it up, for every ticket.
 Here each token is looked up once (a dict hit), and bigrams become integer pairs looked up in a
 sorted array, for the whole batch in one ``searchsorted``: the same counts at a fraction of the
 cost. Only for the default word pattern with 1–2-grams, the analyzer ``nlp.fast`` recognises.

@@ -1,18 +1,19 @@
 """Ticket text → space-joined normalised tokens: the ``Preprocessor``'s work without scikit-learn.
 
-Batch labeling workers import this (and ``nlp.linear``) but not scikit-learn, which alone costs
-~170 MB per process. ``TextPreparer`` holds the resolved settings (language fixed, stop words
-final); ``nlp.preprocess.Preprocessor`` is the scikit-learn face that builds one.
+Batch labeling workers import this (and ``nlp.linear``) but not scikit-learn, which alone would
+be most of a labeling process's memory (docs/benchmarks.md). ``TextPreparer`` holds the resolved
+settings (language fixed, stop words final); ``nlp.preprocess.Preprocessor`` is the scikit-learn
+face that builds one.
 
 After PII scrubbing everything is word-local (see ``nlp.text``), so for "stem" and "none" each
 distinct whitespace-separated chunk is mapped once to its final tokens — normalised, stop words
 and short words dropped, stemmed — and a text costs one dict lookup per chunk. Before that,
 texts are cut into pieces that prepare independently (``nlp.sentences``: stock phrases, digits
-and numbers folded), and each distinct piece is prepared once. Blocks of texts (``prepare_array``,
-and lists of 64 or more) are cut in numpy and deduplicated by Arrow, ~4 µs a demo ticket against
-~40 whole; a few texts are cut in plain Python. "lemma" keeps calling ``lemma`` per token, so its
-cache statistics still count every word. The memos live at module level, shared by every
-preparer with the same settings.
+and numbers folded), and each distinct piece is prepared once. Blocks of texts
+(``prepare_array``, and lists of 64 or more) are cut in numpy and deduplicated by Arrow, a
+fraction of the cost of preparing whole texts; a few texts are cut in plain Python. "lemma"
+keeps calling ``lemma`` per token, so its cache statistics still count every word. The memos
+live at module level, shared by every preparer with the same settings.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tasks_support_system_ai.language import Language
+
 from .markup import clean_markup, markup_mask
 from .morph import Memo, V, lemma, stem
 from .pii import scrub_pii
 from .sentences import Positions, split_array, split_text
 from .stopwords import DEFAULT_STOP_WORDS
-from .text import WORD_TOKENS, Language, is_cyrillic
+from .text import WORD_TOKENS, is_cyrillic
 
 Normaliser = Literal["lemma", "stem", "none"]
 ChunkNormaliser = Callable[[str], tuple[str, ...]]
@@ -42,7 +45,7 @@ PIECE_MEMO_SIZE: Final = 25_000
 PIECE_KEY_MAX: Final = 400
 _SPACE: Final = pa.scalar(" ", pa.large_string())
 ARROW_ROWS: Final = 64
-"""Fewer texts are cut in plain Python (a single ticket: a few µs instead of ~0.5 ms)."""
+"""Fewer texts are cut in plain Python: for one ticket, numpy's fixed cost outweighs the work."""
 SPLIT_ROWS: Final = 5_000
 """Texts cut at once: the block's copies stay a few MB (transient memory, not speed)."""
 _CHUNK_MEMOS: dict[tuple[Any, ...], Memo[tuple[str, ...]]] = {}

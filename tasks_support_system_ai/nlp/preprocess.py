@@ -12,8 +12,9 @@ from typing import Any, Literal, Self
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from tasks_support_system_ai.language import Language, detect_language
+
 from .prepare import Normaliser, TextPreparer, stop_word_set
-from .text import Language, detect_language
 
 
 class Preprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]  # sklearn is untyped

@@ -11,9 +11,10 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -29,16 +30,17 @@ from tasks_support_system_ai.errors import (
     NotFoundError,
     public_message,
 )
-from tasks_support_system_ai.forecasting.cache import LRUCache
+from tasks_support_system_ai.lru import LRUCache
 from tasks_support_system_ai.memory import release_free_memory
 from tasks_support_system_ai.nlp.batch import predict_distinct
 from tasks_support_system_ai.nlp.linear import LinearTextModel, TextPredictor
-from tasks_support_system_ai.observability.metrics import InferenceTimer
 from tasks_support_system_ai.registry import ModelRecord, ModelRegistry
 from tasks_support_system_ai.registry.store import Stage
 
 if TYPE_CHECKING:  # serving linear models never imports scikit-learn
     from sklearn.pipeline import Pipeline
+
+    from tasks_support_system_ai.jobs.kinds import JobParams
 
 log = logging.getLogger(__name__)
 CLASSIFIER = "ticket-classifier"
@@ -50,15 +52,58 @@ DEFAULT_MODEL: Final[tuple[str, dict[str, Any]]] = ("linear_svc", {})
 """The default classifier, the same for ``fit_nlp {}``, the production default and labeling:
 the best macro-F1 on the open text sets (``docs/quality.md``)."""
 WAIT_TIMEOUT_S: Final = 900.0
-_ROUTE_INFERENCES: Final = InferenceTimer("route")
-_BATCH_INFERENCES: Final = InferenceTimer("batch")
+
+
+class InferenceRecorder(Protocol):
+    """Where prediction calls are counted (``observability.metrics.InferenceTimer``): given by
+    the wiring, so text models never import the metrics machinery."""
+
+    def record(self, model: str, texts: int, seconds: float) -> None: ...
+
+
+class _NotRecorded:
+    def record(self, model: str, texts: int, seconds: float) -> None:
+        pass
+
+
+NOT_RECORDED: Final = _NotRecorded()
 
 
 class Jobs(Protocol):
-    """The job system as training needs it (kept structural: jobs import this module)."""
+    """The job system as training needs it (``jobs.JobService``)."""
 
-    def submit(self, kind: str, params: dict[str, Any]) -> Any: ...
+    def submit(self, kind: str, params: JobParams) -> Any: ...
     def wait(self, job_id: str, timeout_s: float) -> Any: ...
+
+
+@dataclass(frozen=True)
+class NlpFitParams:
+    """An ``nlp_fit`` job: train the registered version ``model_id``, then maybe promote it."""
+
+    model_id: str
+    model: str
+    config: dict[str, Any]
+    preprocessing: dict[str, Any] = field(default_factory=dict)
+    promote: Stage | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "model_id": self.model_id,
+            "model": self.model,
+            "config": self.config,
+            "preprocessing": self.preprocessing,
+            "promote": self.promote,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return cls(
+            model_id=data["model_id"],
+            model=data["model"],
+            config=dict(data["config"]),
+            preprocessing=dict(data.get("preprocessing") or {}),
+            promote=data.get("promote"),
+        )
 
 
 def wait_for_training(jobs: Jobs, job_id: str, model_id: str) -> None:
@@ -123,7 +168,7 @@ class TrainingTexts:
 class ServedModel:
     """A classifier in memory. TF-IDF + linear models are scored from their array form
     (``nlp.linear``), read from the export written at training, so serving them never imports
-    scikit-learn (~90 MB per process); the pipeline itself is loaded on first need only
+    scikit-learn (docs/benchmarks.md); the pipeline itself is loaded on first need only
     (probabilities, other pipelines)."""
 
     def __init__(
@@ -182,11 +227,22 @@ def _single_text_predictor(pipeline: Pipeline) -> TextPredictor:
 
 class NLPService:
     def __init__(
-        self, registry: ModelRegistry, texts: TrainingTexts, jobs: Jobs, cache_size: int = 8
+        self,
+        registry: ModelRegistry,
+        texts: TrainingTexts,
+        jobs: Jobs,
+        cache_size: int = 8,
+        *,
+        route_inferences: InferenceRecorder = NOT_RECORDED,
+        batch_inferences: InferenceRecorder = NOT_RECORDED,
     ) -> None:
+        """``route_inferences`` and ``batch_inferences`` count single-request and batch (CSV,
+        labeling) predictions."""
         self.registry = registry
         self.texts = texts
         self.jobs = jobs
+        self.route_inferences = route_inferences
+        self.batch_inferences = batch_inferences
         self.serving: LRUCache[str, ServedModel] = LRUCache(cache_size)
         self._production: tuple[float, str | None] = (float("-inf"), None)
 
@@ -215,13 +271,7 @@ class NLPService:
             dataset_ref=dataset_ref,
             protected=protected,
         )
-        params = {
-            "model_id": record.id,
-            "model": model,
-            "config": config,
-            "preprocessing": preprocessing,
-            "promote": promote_to,
-        }
+        params = NlpFitParams(record.id, model, config, preprocessing, promote_to)
         job = self.jobs.submit("nlp_fit", params)
         if wait:
             wait_for_training(self.jobs, job.id, record.id)
@@ -239,6 +289,13 @@ class NLPService:
         ):
             return None
         return self.fit(*DEFAULT_MODEL, protected=True, promote_to="production")
+
+    def run_fit(self, params: NlpFitParams) -> dict[str, Any]:
+        """The ``nlp_fit`` job: train, then promote if asked; the job's result."""
+        record = self.train(params.model_id, params.model, params.config, params.preprocessing)
+        if params.promote:
+            record = self.promote(record.id, params.promote)
+        return {"model_id": record.id, "macro_f1": record.macro_f1, "stage": record.stage}
 
     def train(
         self,
@@ -360,7 +417,7 @@ class NLPService:
         served = self._served(model_id)
         started = time.perf_counter()
         labels = [served.predict_one(texts[0])] if len(texts) == 1 else served.predict_many(texts)
-        _ROUTE_INFERENCES.record(model_id, len(texts), time.perf_counter() - started)
+        self.route_inferences.record(model_id, len(texts), time.perf_counter() - started)
         return labels
 
     def predict_column(self, model_id: str, texts: pa.Array) -> pa.Array:
@@ -368,7 +425,7 @@ class NLPService:
         served = self._served(model_id)
         started = time.perf_counter()
         labels = served.predict_column(texts)
-        _BATCH_INFERENCES.record(model_id, len(texts), time.perf_counter() - started)
+        self.batch_inferences.record(model_id, len(texts), time.perf_counter() - started)
         return labels
 
     def predict_scores(

@@ -1,4 +1,4 @@
-"""Text normalisation, tokenisation and dataset language detection.
+"""Text normalisation and tokenisation.
 
 PII placeholders become ``__phone__``-style tokens: they survive lower-casing,
 punctuation stripping and scikit-learn's default ``token_pattern`` and cannot
@@ -14,21 +14,15 @@ over every text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from itertools import chain, islice
-from typing import Final, Literal
+from itertools import chain
+from typing import Final
 
 from .morph import Memo
 from .pii import PLACEHOLDERS
 
-Language = Literal["ru", "en"]
 PLACEHOLDER_TOKENS: Final = {p: f"__{p.strip('<>').lower()}__" for p in PLACEHOLDERS}
 _PLACEHOLDER: Final = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
 _TOKEN: Final = re.compile(r"__[a-z]+__|[a-zа-я]+(?:-[a-zа-я]+)*")
-_CYRILLIC: Final = re.compile(r"[а-яёА-ЯЁ]")
-_LATIN: Final = re.compile(r"[a-zA-Z]")
-_DETECT_SAMPLE: Final = 2_000
-_MIN_CYRILLIC_SHARE: Final = 0.5
 
 
 def normalise(text: str) -> str:
@@ -54,11 +48,3 @@ def tokenize(text: str) -> list[str]:
 def is_cyrillic(word: str) -> bool:
     """True for a word written in Cyrillic (decides which normaliser applies)."""
     return "а" <= word[0] <= "я"
-
-
-def detect_language(texts: Iterable[str]) -> Language:
-    """ "ru" when at least half of the letters in a sample of texts are Cyrillic."""
-    sample = " ".join(islice(texts, _DETECT_SAMPLE))
-    cyrillic, latin = len(_CYRILLIC.findall(sample)), len(_LATIN.findall(sample))
-    total = cyrillic + latin
-    return "ru" if total and cyrillic / total >= _MIN_CYRILLIC_SHARE else "en"

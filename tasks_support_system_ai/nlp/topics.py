@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Self
 
 from tasks_support_system_ai.errors import ConflictError, public_message
-from tasks_support_system_ai.forecasting.cache import LRUCache
+from tasks_support_system_ai.lru import LRUCache
 from tasks_support_system_ai.nlp.service import (
     Jobs,
     TrainingTexts,
@@ -19,6 +20,21 @@ if TYPE_CHECKING:  # scikit-learn is imported when a clustering is fitted or use
     from tasks_support_system_ai.nlp.clustering import TicketClusterer
 
 CLUSTERING = "ticket-clustering"
+
+
+@dataclass(frozen=True)
+class ClusteringFitParams:
+    """A ``clustering_fit`` job: fit the registered clustering ``model_id`` with ``params``."""
+
+    model_id: str
+    params: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"model_id": self.model_id, "params": self.params}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return cls(model_id=data["model_id"], params=dict(data["params"]))
 
 
 class TopicService:
@@ -37,10 +53,15 @@ class TopicService:
         TicketClusterer(**params).check_params(10**9)  # bad parameters fail before registering
         _, dataset_ref = self.texts.load()
         record = self.registry.create(CLUSTERING, "nlp_clustering", params, dataset_ref=dataset_ref)
-        job = self.jobs.submit("clustering_fit", {"model_id": record.id, "params": params})
+        job = self.jobs.submit("clustering_fit", ClusteringFitParams(record.id, params))
         if wait:
             wait_for_training(self.jobs, job.id, record.id)
         return self.registry.get(record.id)
+
+    def run_fit(self, params: ClusteringFitParams) -> dict[str, Any]:
+        """The ``clustering_fit`` job; its result."""
+        record = self.train(params.model_id, params.params)
+        return {"model_id": record.id, "n_clusters": record.metrics.get("n_clusters")}
 
     def train(self, model_id: str, params: dict[str, Any]) -> ModelRecord:
         """Fit a registered clustering (run by the job); a failure is recorded, then raised."""

@@ -1,8 +1,8 @@
 """Per-request metrics summed in memory and written to prometheus-client once a second.
 
-In multiprocess mode every ``inc``/``observe`` writes to a memory-mapped file under a lock
-(~4 µs each, four to six per request): a quarter of the cost of a fast-path prediction. Here a
-request adds to a dict under an uncontended lock (< 1 µs); a daemon thread per process hands
+In multiprocess mode every ``inc``/``observe`` writes to a memory-mapped file under a lock (four
+to six per request): a large share of a fast-path prediction's cost (docs/benchmarks.md). Here
+a request adds to a dict under an uncontended lock; a daemon thread per process hands
 the sums to the real metrics every ``FLUSH_S`` and when the process exits, and ``/metrics``
 flushes its own process first, so a scrape never misses what its process has counted.
 """

@@ -19,7 +19,7 @@ TRUSTED_PREFIXES = (
 
 
 def dump_artifact(model: Any) -> bytes:
-    import skops.io as sio  # here, not at import: it loads scikit-learn (~170 MB per process)
+    import skops.io as sio  # here, not at import: it loads scikit-learn
 
     data: bytes = sio.dumps(model)
     return data

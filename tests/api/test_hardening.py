@@ -19,7 +19,7 @@ import pytest
 from factories import HIERARCHY_CSV, seasonal_tickets_frame, to_csv
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from workers import in_process_worker
+from workers import JsonParams, in_process_worker
 
 from tasks_support_system_ai.api import create_app
 from tasks_support_system_ai.api.limits import Limits, RequestLimitsMiddleware, json_depth
@@ -358,7 +358,7 @@ def test_long_bad_values_are_cut_in_messages(client: TestClient) -> None:
 
 
 def test_failed_job_error_carries_no_traceback(client: TestClient, context: AppContext) -> None:
-    record = context.jobs.submit("forecast_all", {"horizon": "not a number"})
+    record = context.jobs.submit("forecast_all", JsonParams({"horizon": "not a number"}))
     finished = context.jobs.wait(record.id, 30)
     assert finished.status == "failed"
     message = finished.error_message or ""

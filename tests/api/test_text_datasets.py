@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pandas as pd
@@ -90,9 +90,9 @@ def test_waited_fit_of_a_failed_training_reports_the_failure_and_its_code(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tasks_support_system_ai.errors import InvalidInputError
-    from tasks_support_system_ai.jobs.handlers import HANDLERS
+    from tasks_support_system_ai.job_kinds import HANDLERS
 
-    def failing_fit(context: Any, params: dict[str, Any], progress: Any) -> dict[str, Any]:
+    def failing_fit(context: Any, params: Mapping[str, Any], progress: Any) -> dict[str, Any]:
         """Training that fails the way a too-small class does (recorded, then raised)."""
         context.nlp.registry.fail(params["model_id"], "Classes with fewer than 5 examples: x")
         raise InvalidInputError("Classes with fewer than 5 examples: x", code="class_too_small")

@@ -48,6 +48,12 @@ def test_forecast_queue_and_staffing_tables() -> None:
     assert "scheduled" in staffing.output
 
 
+def test_staffing_rejects_bad_parameters_like_the_api() -> None:
+    result = runner.invoke(app, ["forecast", "staffing", "0", "--shrinkage", "1.5"])
+    assert result.exit_code == 2
+    assert "invalid_staffing" in result.output
+
+
 def test_bad_horizon_exits_2() -> None:
     result = runner.invoke(app, ["forecast", "all", "--horizon", "999"])
     assert result.exit_code == 2

@@ -39,7 +39,7 @@ def _serve(data_dir: Path, *extra: str) -> tuple[subprocess.Popen[bytes], list[p
     children = psutil.Process(process.pid).children(recursive=True)
     commands = [" ".join(child.cmdline()) for child in children]
     assert any("streamlit" in c for c in commands), commands
-    assert any("tasks_support_system_ai.jobs.worker" in c for c in commands), commands
+    assert any("tasks_support_system_ai.worker" in c for c in commands), commands
     return process, children
 
 

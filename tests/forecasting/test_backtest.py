@@ -14,6 +14,7 @@ from forecast_simulations import daily_load, series_of
 from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.backtest import backtest, compare_models
 from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, Forecast, TimeSeries
+from tasks_support_system_ai.forecasting.models import make_model
 
 
 class Oracle:
@@ -104,7 +105,9 @@ def test_invalid_window_arguments() -> None:
 
 def test_compare_records_a_failing_model_and_keeps_going() -> None:
     series = daily_load(45, seed=3)  # first cut-off 24 days: too short for SARIMA (30)
-    scores = compare_models(["naive", "sarima", "catboost"], series, horizon=7, windows=3)
+    scores = compare_models(
+        ["naive", "sarima", "catboost"], series, horizon=7, windows=3, make_model=make_model
+    )
     assert scores["naive"].metrics is not None
     assert scores["naive"].error is None
     failed = scores["sarima"]
@@ -120,11 +123,17 @@ def test_compare_records_a_failing_model_and_keeps_going() -> None:
 def test_compare_passes_parameters_and_rejects_unknown_names() -> None:
     series = daily_load(120, seed=4)
     scores = compare_models(
-        ["naive"], series, 7, 2, params={"naive": {"season_length": 1}}, levels=(90,)
+        ["naive"],
+        series,
+        7,
+        2,
+        make_model=make_model,
+        params={"naive": {"season_length": 1}},
+        levels=(90,),
     )
     metrics = scores["naive"].metrics
     assert metrics is not None
     assert set(metrics.coverage) == {90}
     with pytest.raises(InvalidInputError) as caught:
-        compare_models(["naive", "arima"], series, 7)
+        compare_models(["naive", "arima"], series, 7, make_model=make_model)
     assert caught.value.code == "unknown_model"

@@ -76,6 +76,11 @@ def test_unknown_model_lists_valid_names() -> None:
     assert "naive" in caught.value.message
 
 
+@pytest.mark.parametrize("name", MODELS)
+def test_a_model_is_named_as_in_the_catalogue(name: str) -> None:
+    assert make_model(name).name == name  # backtests and comparisons report models by it
+
+
 def test_unknown_parameter() -> None:
     with pytest.raises(InvalidInputError) as caught:
         make_model("naive", depth=3)

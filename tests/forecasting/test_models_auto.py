@@ -3,6 +3,8 @@ incumbent unless a challenger clearly wins)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from forecast_simulations import daily_load, series_of
@@ -20,6 +22,11 @@ from tasks_support_system_ai.registry import dump_artifact, load_artifact
 CANDIDATES = ("naive", "linear", "es")
 
 
+def _auto(**options: Any) -> AutoModel:
+    """An ``AutoModel`` choosing among the catalogue's models (as ``make_model("auto")``)."""
+    return AutoModel(make_model=make_model, **options)
+
+
 def _mase(auto: AutoModel) -> dict[str, float]:
     return {score.model: score.metrics.mase for score in auto.scores.values() if score.metrics}
 
@@ -27,7 +34,7 @@ def _mase(auto: AutoModel) -> dict[str, float]:
 def test_keeps_the_incumbent_against_a_worse_challenger_and_refits_it() -> None:
     # Strong trend, noisy days: smoothing averages the noise, last-week-repeated cannot.
     series = daily_load(400, seed=7, trend=0.3, noise=12.0)
-    auto = AutoModel(candidates=("naive", "es")).fit(series)
+    auto = _auto(candidates=("naive", "es")).fit(series)
     assert auto.chosen == "es"
     assert set(auto.scores) == {"naive", "es"}
     mase = _mase(auto)
@@ -38,19 +45,19 @@ def test_keeps_the_incumbent_against_a_worse_challenger_and_refits_it() -> None:
 
 def test_a_clear_winner_replaces_the_incumbent() -> None:
     series = daily_load(400, seed=7, trend=0.3, noise=12.0)
-    auto = AutoModel(candidates=("naive", "es"), incumbent="naive", margin=0.1).fit(series)
+    auto = _auto(candidates=("naive", "es"), incumbent="naive", margin=0.1).fit(series)
     assert auto.chosen == "es"  # more than 10 % lower backtest MASE than the incumbent
 
 
 def test_a_near_tie_keeps_the_incumbent() -> None:
     """On this series linear's backtest MASE is ~3 % below es's: not evidence enough."""
     series = daily_load(200, seed=8)
-    auto = AutoModel(candidates=CANDIDATES, horizon=7, margin=0.1).fit(series)
+    auto = _auto(candidates=CANDIDATES, horizon=7, margin=0.1).fit(series)
     mase = _mase(auto)
     assert min(mase, key=mase.__getitem__) == "linear"
     assert 0.9 * mase["es"] <= mase["linear"] < mase["es"]
     assert auto.chosen == "es"
-    argmin = AutoModel(candidates=CANDIDATES, horizon=7, margin=0.0).fit(series)
+    argmin = _auto(candidates=CANDIDATES, horizon=7, margin=0.0).fit(series)
     assert argmin.chosen == "linear"
     expected = LinearModel().fit(series).predict(7)
     np.testing.assert_allclose(argmin.predict(7).mean, expected.mean)
@@ -58,46 +65,46 @@ def test_a_near_tie_keeps_the_incumbent() -> None:
 
 def test_a_clear_lead_switches_from_the_incumbent() -> None:
     series = daily_load(200, seed=11)
-    auto = AutoModel(candidates=CANDIDATES, horizon=7, margin=0.1).fit(series)
+    auto = _auto(candidates=CANDIDATES, horizon=7, margin=0.1).fit(series)
     mase = _mase(auto)
     assert mase["linear"] < 0.9 * mase["es"]
     assert auto.chosen == "linear"
-    kept = AutoModel(candidates=CANDIDATES, horizon=7, margin=0.5).fit(series)
+    kept = _auto(candidates=CANDIDATES, horizon=7, margin=0.5).fit(series)
     assert kept.chosen == "es"
 
 
 @pytest.mark.parametrize("seed", [8, 11, 15, 21, 27])
 def test_choice_follows_the_rule(seed: int) -> None:
     series = daily_load(200, seed=seed)
-    auto = AutoModel(candidates=CANDIDATES, horizon=7, margin=0.1).fit(series)
+    auto = _auto(candidates=CANDIDATES, horizon=7, margin=0.1).fit(series)
     mase = _mase(auto)
     best = min(mase, key=mase.__getitem__)
     assert auto.chosen == (best if mase[best] < 0.9 * mase["es"] else "es")
-    plain = AutoModel(candidates=CANDIDATES, horizon=7).fit(series)  # default: no margin
+    plain = _auto(candidates=CANDIDATES, horizon=7).fit(series)  # default: no margin
     assert plain.chosen == best
 
 
 def test_without_the_incumbent_the_lowest_backtest_mase_wins() -> None:
     series = daily_load(200, seed=8)
-    auto = AutoModel(candidates=("naive", "linear", "catboost"), horizon=7).fit(series)
+    auto = _auto(candidates=("naive", "linear", "catboost"), horizon=7).fit(series)
     mase = _mase(auto)
     assert len(mase) == 3
     assert auto.chosen == min(mase, key=mase.__getitem__)
     assert auto.scores["catboost"].model == "gbm"
-    plain = AutoModel(candidates=CANDIDATES, horizon=7, incumbent=None).fit(series)
+    plain = _auto(candidates=CANDIDATES, horizon=7, incumbent=None).fit(series)
     assert plain.chosen == "linear"
 
 
 def test_incumbent_may_be_named_by_alias() -> None:
     series = daily_load(200, seed=11)
-    auto = AutoModel(
+    auto = _auto(
         candidates=("linear", "catboost"), horizon=7, incumbent="CatBoost", margin=0.99
     ).fit(series)
     assert auto.chosen == "gbm"
 
 
 def test_default_backtest_is_three_four_week_windows_shortened_for_short_histories() -> None:
-    long = AutoModel(candidates=("naive", "es")).fit(daily_load(200, seed=3))
+    long = _auto(candidates=("naive", "es")).fit(daily_load(200, seed=3))
     assert long._plan(daily_load(200)) == 28
     assert long._plan(daily_load(70)) == 20  # (70 − 8) // 3 days still fit three windows
     assert long._plan(daily_load(40)) == 14  # shortest; too short to backtest at all
@@ -106,37 +113,37 @@ def test_default_backtest_is_three_four_week_windows_shortened_for_short_histori
 
 def test_falls_back_to_the_incumbent_when_no_candidate_can_be_backtested() -> None:
     series = daily_load(30, seed=9)  # 3 windows of 14 days do not fit
-    auto = AutoModel().fit(series)
+    auto = _auto().fit(series)
     assert all(score.error_code == "series_too_short" for score in auto.scores.values())
     assert auto.chosen == "es"
     assert auto.predict(7).mean.shape == (7,)
-    first = AutoModel(incumbent=None).fit(series)
+    first = _auto(incumbent=None).fit(series)
     assert first.chosen == "naive"  # no evidence, no incumbent: the first that fits
 
 
 def test_a_candidate_that_cannot_fit_is_skipped() -> None:
     """gbm needs 64 days for each backtest cut: it fails, the others are compared."""
     series = daily_load(80, seed=10)
-    auto = AutoModel(candidates=("gbm", "naive", "es"), horizon=7).fit(series)
+    auto = _auto(candidates=("gbm", "naive", "es"), horizon=7).fit(series)
     assert auto.scores["gbm"].metrics is None
     assert auto.chosen in {"naive", "es"}
-    gbm_first = AutoModel(candidates=("gbm", "naive"), horizon=7, incumbent="gbm").fit(series)
+    gbm_first = _auto(candidates=("gbm", "naive"), horizon=7, incumbent="gbm").fit(series)
     assert gbm_first.chosen == "naive"  # the incumbent has no score: the challenger wins
 
 
 def test_rejects_bad_options_and_unusable_series() -> None:
     with pytest.raises(InvalidInputError) as caught:
-        AutoModel(candidates=("naive", "auto")).fit(daily_load(100))
+        _auto(candidates=("naive", "auto")).fit(daily_load(100))
     assert caught.value.code == "invalid_candidates"
     with pytest.raises(InvalidInputError) as caught:
-        AutoModel().fit(series_of(np.zeros(100)))
+        _auto().fit(series_of(np.zeros(100)))
     assert caught.value.code == "all_zero_series"
     for margin in (-0.1, 1.0):
         with pytest.raises(InvalidInputError) as caught:
-            AutoModel(margin=margin).fit(daily_load(100))
+            _auto(margin=margin).fit(daily_load(100))
         assert caught.value.code == "invalid_margin"
     with pytest.raises(InvalidInputError) as caught:
-        AutoModel(incumbent="arima").fit(daily_load(100))
+        _auto(incumbent="arima").fit(daily_load(100))
     assert caught.value.code == "unknown_model"
 
 

@@ -12,7 +12,7 @@ import pytest
 from tasks_support_system_ai.analytics import QueueLoad
 from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.base import TimeSeries
-from tasks_support_system_ai.forecasting.models.registry import make_model
+from tasks_support_system_ai.forecasting.models.catalogue import make_model
 from tasks_support_system_ai.forecasting.runs import ForecastRuns, RunSpec
 from tasks_support_system_ai.forecasting.tree_auto import CANDIDATES, TOP_CANDIDATES, choose
 from tasks_support_system_ai.forecasting.tree_forecast import TreeForecast, forecast_tree

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -10,8 +10,8 @@ from workers import in_process_worker
 
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import AppContext, build_context
+from tasks_support_system_ai.job_kinds import HANDLERS
 from tasks_support_system_ai.jobs import JobProgress
-from tasks_support_system_ai.jobs.handlers import HANDLERS
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,9 @@ def worker(context: AppContext) -> Iterator[None]:
         yield
 
 
-def _count_to(context: AppContext, params: dict[str, Any], progress: JobProgress) -> dict[str, Any]:
+def _count_to(
+    context: AppContext, params: Mapping[str, Any], progress: JobProgress
+) -> dict[str, Any]:
     """A job kind for lifecycle tests: counts in steps, checking for cancel between them."""
     import time
 

@@ -7,15 +7,16 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Mapping
 from typing import Any
 
+from tasks_support_system_ai.job_kinds import HANDLERS, Handler
 from tasks_support_system_ai.jobs import JobProgress
-from tasks_support_system_ai.jobs.handlers import HANDLERS, Handler
-from tasks_support_system_ai.jobs.worker import run_worker
+from tasks_support_system_ai.worker import run_worker
 
 
 def delayed(handler: Handler) -> Handler:
-    def run(context: Any, params: dict[str, Any], progress: JobProgress) -> dict[str, Any]:
+    def run(context: Any, params: Mapping[str, Any], progress: JobProgress) -> dict[str, Any]:
         time.sleep(float(os.environ.get("FAULT_DELAY_S", "0")))
         return handler(context, params, progress)
 

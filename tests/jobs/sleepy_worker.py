@@ -6,15 +6,16 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tasks_support_system_ai.job_kinds import HANDLERS
 from tasks_support_system_ai.jobs import JobProgress
-from tasks_support_system_ai.jobs.handlers import HANDLERS
-from tasks_support_system_ai.jobs.worker import run_worker
+from tasks_support_system_ai.worker import run_worker
 
 
-def _sleep(context: Any, params: dict[str, Any], progress: JobProgress) -> dict[str, Any]:
+def _sleep(context: Any, params: Mapping[str, Any], progress: JobProgress) -> dict[str, Any]:
     Path(params["pid_file"]).write_text(str(os.getpid()))
     time.sleep(params["seconds"])
     return {"slept": params["seconds"]}

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from workers import JsonParams
 
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import build_context
@@ -65,7 +66,9 @@ def test_cancel_terminates_a_job_stuck_in_one_call(
     )
     try:
         pid_file = tmp_path / "pid"
-        stuck = context.jobs.submit("sleep", {"seconds": 300, "pid_file": str(pid_file)})
+        stuck = context.jobs.submit(
+            "sleep", JsonParams({"seconds": 300, "pid_file": str(pid_file)})
+        )
         _wait_for(lambda: _running(context.jobs, stuck.id) and pid_file.exists(), 60)
         pid = int(pid_file.read_text())
 
@@ -74,7 +77,9 @@ def test_cancel_terminates_a_job_stuck_in_one_call(
 
         # The worker replaced its pool process and takes the next job (with one process, it
         # could not while the stuck one lived); the cancelled job never comes back.
-        quick = context.jobs.submit("sleep", {"seconds": 0, "pid_file": str(tmp_path / "q")})
+        quick = context.jobs.submit(
+            "sleep", JsonParams({"seconds": 0, "pid_file": str(tmp_path / "q")})
+        )
         assert context.jobs.wait(quick.id, timeout_s=60).status == "succeeded"
         assert context.jobs.store.get(stuck.id).status == "cancelled"
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from workers import JsonParams
 
 from tasks_support_system_ai.context import AppContext
 from tasks_support_system_ai.errors import ConflictError, NotFoundError
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("worker")
 
 
 def test_a_job_runs_to_success_with_its_result(context: AppContext) -> None:
-    job = context.jobs.submit("count", {"steps": 3})
+    job = context.jobs.submit("count", JsonParams({"steps": 3}))
     assert job.status == "queued"
     done = context.jobs.wait(job.id, timeout_s=20)
     assert done.status == "succeeded"
@@ -25,7 +26,7 @@ def test_a_job_runs_to_success_with_its_result(context: AppContext) -> None:
 
 
 def test_a_failing_job_records_the_error(context: AppContext) -> None:
-    job = context.jobs.submit("count", {"steps": 3, "fail_at": 1})
+    job = context.jobs.submit("count", JsonParams({"steps": 3, "fail_at": 1}))
     done = context.jobs.wait(job.id, timeout_s=20)
     assert done.status == "failed"
     assert done.error_code == "internal_error"
@@ -35,7 +36,7 @@ def test_a_failing_job_records_the_error(context: AppContext) -> None:
 
 
 def test_cancel_stops_a_running_job(context: AppContext) -> None:
-    job = context.jobs.submit("count", {"steps": 200, "step_s": 0.05})
+    job = context.jobs.submit("count", JsonParams({"steps": 200, "step_s": 0.05}))
     deadline = time.monotonic() + 20
     while context.jobs.store.get(job.id).status != "running" and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -48,7 +49,7 @@ def test_cancel_stops_a_running_job(context: AppContext) -> None:
 
 
 def test_list_is_newest_first_and_filters(context: AppContext) -> None:
-    ids = [context.jobs.submit("count", {"steps": 1}).id for _ in range(3)]
+    ids = [context.jobs.submit("count", JsonParams({"steps": 1})).id for _ in range(3)]
     for job_id in ids:
         context.jobs.wait(job_id, timeout_s=20)
     records = context.jobs.store.records(kind="count", limit=2)

@@ -12,22 +12,18 @@ from pydantic import SecretStr
 from tasks_support_system_ai.config import S3Settings, Settings
 from tasks_support_system_ai.context import AppContext
 from tasks_support_system_ai.errors import SupportAIError
-from tasks_support_system_ai.jobs.label_process import (
-    PART,
-    PUBLISH,
-    _NoPandas,
-    run_isolated,
-    settings_json,
-)
+from tasks_support_system_ai.job_kinds import LABEL_PART, LABEL_PROCESS, PUBLISH_LABELS
+from tasks_support_system_ai.jobs.isolated import run_isolated, settings_json
+from tasks_support_system_ai.label_process import _NoPandas
 
 
 def test_a_missing_job_comes_back_as_its_domain_error(context: AppContext) -> None:
     with pytest.raises(SupportAIError) as error:
-        run_isolated(context.settings, PART, "no-such-job", 0)
+        run_isolated(context.settings, LABEL_PROCESS, LABEL_PART, "no-such-job", 0)
     assert error.value.code == "job_not_found"
     assert "no-such-job" in error.value.message
     with pytest.raises(SupportAIError):
-        run_isolated(context.settings, PUBLISH, "no-such-job")
+        run_isolated(context.settings, LABEL_PROCESS, PUBLISH_LABELS, "no-such-job")
 
 
 def test_child_refuses_pandas_only() -> None:
@@ -51,7 +47,7 @@ def test_job_records_alone_do_not_load_celery(context: AppContext) -> None:
         "import sys\n"
         "from tasks_support_system_ai.config import Settings\n"
         "from tasks_support_system_ai.context import build_context\n"
-        "from tasks_support_system_ai.jobs import labeling\n"
+        "from tasks_support_system_ai.labeling import service as labeling\n"
         "settings = Settings.model_validate_json(sys.stdin.read())\n"
         "build_context(settings).jobs.store.records(limit=1)\n"
         "print('celery' in sys.modules)\n"

@@ -15,7 +15,7 @@ from workers import in_process_worker
 from tasks_support_system_ai.api import create_app
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import AppContext, build_context
-from tasks_support_system_ai.jobs import labeling
+from tasks_support_system_ai.labeling import service as labeling
 from tasks_support_system_ai.nlp.training import train_classifier
 
 T0 = datetime(2021, 3, 1)

@@ -12,7 +12,6 @@ import pytest
 from tasks_support_system_ai.config import S3Settings, Settings
 from tasks_support_system_ai.context import build_context
 from tasks_support_system_ai.errors import NotFoundError
-from tasks_support_system_ai.jobs.labeling import open_source
 
 
 def test_s3_parquet_source_is_fetched_once(tmp_path: Path, s3_endpoint: str) -> None:
@@ -24,13 +23,13 @@ def test_s3_parquet_source_is_fetched_once(tmp_path: Path, s3_endpoint: str) -> 
     context.objects.put_file("in/t.parquet", tmp_path / "t.parquet")
     spec = {"kind": "object", "key": "in/t.parquet"}
 
-    source = open_source(context, spec)
+    source = context.labeling.open_source(spec)
     assert source.count(datetime(2024, 1, 1), datetime(2024, 1, 2)) == 5
     context.objects.delete("in/t.parquet")
-    again = open_source(context, spec)  # the local copy: no second download
+    again = context.labeling.open_source(spec)  # the local copy: no second download
     assert again.count(datetime(2024, 1, 1, 2), datetime(2024, 1, 2)) == 3
     assert not list((tmp_path / "cache").rglob("*.part"))
     with pytest.raises(NotFoundError) as missing:
-        open_source(context, {"kind": "object", "key": "in/other.parquet"})
+        context.labeling.open_source({"kind": "object", "key": "in/other.parquet"})
     assert missing.value.code == "source_not_found"
     context.close()

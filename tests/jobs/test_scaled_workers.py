@@ -20,7 +20,7 @@ import pytest
 
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import AppContext, build_context
-from tasks_support_system_ai.jobs import labeling
+from tasks_support_system_ai.labeling import service as labeling
 
 ROWS = 240_000
 RESUBMITTED = 2_000
@@ -94,7 +94,7 @@ def submit(context: AppContext) -> str:
         "parts": 4,
         "batch_rows": 2_000,
     }
-    return labeling.submit(context, request).id
+    return context.labeling.submit(request).id
 
 
 def published_ids(context: AppContext, job_id: str) -> pa.Array:

@@ -18,10 +18,12 @@ import pyarrow.parquet as pq
 import pytest
 from factories import HIERARCHY_CSV, seasonal_tickets_frame, to_csv
 
+from tasks_support_system_ai.analytics import Granularity
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.context import AppContext, build_context
 from tasks_support_system_ai.datasets.parsing import DatasetKind
-from tasks_support_system_ai.jobs import labeling
+from tasks_support_system_ai.forecasting.runs import RunSpec
+from tasks_support_system_ai.forecasting.service import BacktestParams
 from tasks_support_system_ai.jobs.liveness import WORKER_LOST, reap_lost_jobs
 
 SCRIPT = Path(__file__).with_name("fault_worker.py")
@@ -109,14 +111,7 @@ def test_training_is_retried_after_its_worker_is_killed(context: AppContext) -> 
 
 
 def test_whole_tree_forecast_is_retried_after_its_worker_is_killed(context: AppContext) -> None:
-    params = {
-        "horizon": 14,
-        "granularity": "daily",
-        "cutoff": None,
-        "method": "bottom_up",
-        "levels": [80],
-        "model": "vets",
-    }
+    params = RunSpec(14, Granularity.DAILY, None, "bottom_up", (80,), "vets")
     job_id = context.jobs.submit("forecast_all", params).id
     kill_mid_job_then_recover(context, job_id)
     job = context.jobs.store.get(job_id)
@@ -143,7 +138,7 @@ def test_labeling_fails_cleanly_after_its_worker_is_killed(context: AppContext) 
         "parts": 2,
         "batch_rows": 1_000,
     }
-    job_id = labeling.submit(context, request).id
+    job_id = context.labeling.submit(request).id
     worker = start_worker(context.settings, 0)
     try:
         wait_for(lambda: any(p.rows_done > 0 for p in context.jobs.store.parts(job_id)), 30)
@@ -192,17 +187,11 @@ def test_worker_whose_pool_processes_were_all_killed_takes_jobs_again(
         time.sleep(4)  # the pool is up and idle
         for pid in children.read_text().split():
             os.kill(int(pid), signal.SIGKILL)
-        params = {
-            "queue_id": 1,
-            "model": "naive",
-            "granularity": "daily",
-            "horizon": 7,
-            "windows": 1,
-            "step": None,
-            "levels": [80],
-        }
+        params = BacktestParams(
+            1, "naive", Granularity.DAILY, 7, windows=1, step=None, levels=(80,)
+        )
         job_id = context.jobs.submit("backtest", params).id  # taken by the wedged worker
-        deadline = time.monotonic() + 45
+        deadline = time.monotonic() + 120  # a new pool imports the stack: slow on a loaded runner
         while not context.jobs.store.get(job_id).finished and time.monotonic() < deadline:
             reap_lost_jobs(context)  # as the API does: lost messages are sent again
             time.sleep(0.3)

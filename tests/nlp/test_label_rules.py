@@ -26,11 +26,6 @@ def dataset(per_topic: int, rare: dict[str, int]) -> tuple[list[str], list[str]]
     return texts, labels
 
 
-def test_too_small_is_fewer_than_five() -> None:
-    labels = ["a"] * 5 + ["b"] * 4 + ["c"]
-    assert too_small_to_evaluate(labels) == ["b", "c"]
-
-
 @pytest.mark.parametrize("rows", [60, 6_000])
 def test_rare_rows_train_in_every_fold_and_test_in_none(rows: int) -> None:
     labels = np.array(["a", "b", "c"] * (rows // 3) + ["rare"] * 3)

@@ -120,7 +120,7 @@ def test_labeling_with_the_stored_model_never_imports_sklearn(
         f"""
         import sys
         import pyarrow.parquet as pq
-        from tasks_support_system_ai.jobs import labeling
+        from tasks_support_system_ai.labeling import service as labeling
         from tasks_support_system_ai.labeling import LinearLabeler
         from tasks_support_system_ai.nlp.linear import LinearTextModel
         model = LinearTextModel.from_bytes(open({str(tmp_path / "model.npz")!r}, "rb").read())

@@ -1,4 +1,4 @@
-"""Normalisation, stop words, lemma vs stem, language detection and sklearn fit."""
+"""Normalisation, stop words, lemma vs stem and sklearn fit."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sklearn.pipeline import make_pipeline
 
 from tasks_support_system_ai.nlp.morph import MEMO_KEY_MAX, Memo, clear_caches, lemma_cache_stats
 from tasks_support_system_ai.nlp.preprocess import Preprocessor
-from tasks_support_system_ai.nlp.text import detect_language, normalise
+from tasks_support_system_ai.nlp.text import normalise
 
 RU = "Роутеры постоянно перезагружаются, а ёмкость батареи упала!"
 EN = "The routers are rebooting constantly and my calls were dropped."
@@ -72,12 +72,6 @@ def test_stop_words_default_extra_and_replaced() -> None:
     assert Preprocessor(stop_words=[], min_length=1).transform(text) == [
         "здравствуйте у я не работать интернет и телефон"
     ]
-
-
-def test_detect_language() -> None:
-    assert detect_language([RU, "Не работает Wi-Fi на Xiaomi Redmi Note 8"]) == "ru"
-    assert detect_language([EN, "Ошибка"]) == "en"
-    assert detect_language([]) == "en"
 
 
 def test_english_stem_and_auto_language() -> None:

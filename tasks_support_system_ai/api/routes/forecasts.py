@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from functools import partial
 from typing import Annotated, Any
@@ -38,7 +37,7 @@ from tasks_support_system_ai.forecasting.base import Forecast
 from tasks_support_system_ai.forecasting.history import check_horizon, cutoff_for_start
 from tasks_support_system_ai.forecasting.runs import RunSpec
 from tasks_support_system_ai.forecasting.service import DEFAULT_MODEL, QueueForecast
-from tasks_support_system_ai.forecasting.staffing import StaffingParams, plan_staffing
+from tasks_support_system_ai.forecasting.staffing import StaffingParams
 
 QueueIdPath = Annotated[int, Path(ge=0, le=2**62, description="queue id; 0 is the root")]
 
@@ -173,32 +172,26 @@ def staffing(context: ContextDep, data: DataDep, request: StaffingRequest) -> St
         shrinkage=request.shrinkage,
         max_occupancy=request.max_occupancy,
     )
-    params.validate()
-    cutoff = cutoff_for_start(request.forecast_start_date, request.granularity)
-    result = context.forecasts.forecast(
+    staffed = context.forecasts.staffing(
         data,
         request.queue_id,
         request.forecast_horizon,
+        params,
         granularity=request.granularity,
         model=request.model or DEFAULT_MODEL,
-        cutoff=cutoff,
+        cutoff=cutoff_for_start(request.forecast_start_date, request.granularity),
+        plan_for=request.plan_for,
     )
-    forecast = result.forecast
-    tickets = (
-        forecast.mean
-        if request.plan_for == "mean"
-        else forecast.upper[int(request.plan_for.split("_")[1])]
-    )
-    plan = plan_staffing(tickets, params)
     return StaffingResult(
         queue_id=request.queue_id,
-        model=result.model,
-        timestamps=forecast.dates.tolist(),
-        **{k: v.tolist() for k, v in asdict(plan).items()},
+        model=staffed.forecast.model,
+        timestamps=staffed.forecast.forecast.dates.tolist(),
+        **{k: v.tolist() for k, v in asdict(staffed.plan).items()},
     )
 
 
-def _run_spec(request: ForecastAllRequest | None) -> RunSpec:
+def run_spec(request: ForecastAllRequest | None) -> RunSpec:
+    """The run a whole-tree request asks for (run now, or by a ``forecast_all`` job)."""
     request = request or ForecastAllRequest()
     cutoff = cutoff_for_start(request.forecast_start_date, request.granularity)
     return RunSpec(
@@ -211,18 +204,12 @@ def _run_spec(request: ForecastAllRequest | None) -> RunSpec:
     )
 
 
-def run_spec_json(request: ForecastAllRequest | None) -> dict[str, Any]:
-    """The run's parameters as a job carries them (JSON)."""
-    params: dict[str, Any] = json.loads(json.dumps(asdict(_run_spec(request)), default=str))
-    return params
-
-
 @router.post("/forecast_all", response_model=ForecastRunOut, dependencies=[Expensive])
 def forecast_all(
     context: ContextDep, data: DataDep, request: OptionalForecastAll = None
 ) -> ForecastRunOut:
     """Forecast every queue and reconcile so each parent = own tickets + children (stored)."""
-    info = context.forecast_runs.run(data, _run_spec(request))
+    info = context.forecast_runs.run(data, run_spec(request))
     return ForecastRunOut(**asdict(info))
 
 
@@ -250,7 +237,7 @@ def reconciled_forecast(
     request: OptionalForecastAll = None,
 ) -> ModelResponse:
     """A queue's tree-coherent forecast: reuses the stored run for these parameters."""
-    info = context.forecast_runs.run(data, _run_spec(request))
+    info = context.forecast_runs.run(data, run_spec(request))
     return forecast_run_queue(context, info.run_id, queue_id)
 
 

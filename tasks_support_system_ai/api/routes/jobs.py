@@ -7,14 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from tasks_support_system_ai.api.deps import ContextDep
-from tasks_support_system_ai.api.routes.forecasts import run_spec_json
+from tasks_support_system_ai.api.routes.forecasts import run_spec
 from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES
 from tasks_support_system_ai.api.schemas.forecasts import BacktestRequest, OptionalForecastAll
 from tasks_support_system_ai.api.schemas.jobs import JobOut
 from tasks_support_system_ai.errors import ConflictError
 from tasks_support_system_ai.forecasting.history import check_horizon
 from tasks_support_system_ai.forecasting.models import canonical_name
-from tasks_support_system_ai.forecasting.service import DEFAULT_MODEL
+from tasks_support_system_ai.forecasting.service import DEFAULT_MODEL, BacktestParams
 from tasks_support_system_ai.jobs.store import Status
 
 router = APIRouter(prefix="/api", tags=["jobs"], responses=ERROR_RESPONSES)
@@ -61,20 +61,20 @@ def cancel_job(context: ContextDep, job_id: str) -> JobOut:
 @router.post("/jobs/forecast_all", response_model=JobOut, status_code=202)
 def forecast_all_job(context: ContextDep, request: OptionalForecastAll = None) -> JobOut:
     """Forecast and reconcile every queue in a job (for slow models such as ``auto``)."""
-    return JobOut.from_record(context.jobs.submit("forecast_all", run_spec_json(request)))
+    return JobOut.from_record(context.jobs.submit("forecast_all", run_spec(request)))
 
 
 @router.post("/jobs/backtest", response_model=JobOut, status_code=202)
 def backtest_job(context: ContextDep, request: BacktestRequest) -> JobOut:
     """The rolling-origin backtest of ``POST /api/backtest`` as a job (its result, when done)."""
     check_horizon(request.forecast_horizon, request.granularity)
-    params = {
-        "queue_id": request.queue_id,
-        "model": canonical_name(request.model or DEFAULT_MODEL),
-        "granularity": request.granularity.value,
-        "horizon": request.forecast_horizon,
-        "windows": request.windows,
-        "step": request.step,
-        "levels": request.levels,
-    }
+    params = BacktestParams(
+        queue_id=request.queue_id,
+        model=canonical_name(request.model or DEFAULT_MODEL),
+        granularity=request.granularity,
+        horizon=request.forecast_horizon,
+        windows=request.windows,
+        step=request.step,
+        levels=tuple(request.levels),
+    )
     return JobOut.from_record(context.jobs.submit("backtest", params))

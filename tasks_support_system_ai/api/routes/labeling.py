@@ -11,7 +11,6 @@ from tasks_support_system_ai.api.limits import Expensive
 from tasks_support_system_ai.api.schemas.common import ERROR_RESPONSES
 from tasks_support_system_ai.api.schemas.jobs import JobOut
 from tasks_support_system_ai.api.schemas.labeling import LabelingRequest
-from tasks_support_system_ai.jobs import labeling
 
 router = APIRouter(prefix="/api/labeling", tags=["labeling"], responses=ERROR_RESPONSES)
 
@@ -19,7 +18,7 @@ router = APIRouter(prefix="/api/labeling", tags=["labeling"], responses=ERROR_RE
 @router.post("/create_task", response_model=JobOut, status_code=202, dependencies=[Expensive])
 def create_task(context: ContextDep, request: LabelingRequest) -> JobOut:
     """Start a label → publish job over the source; returns the job (poll check_status)."""
-    record = labeling.submit(context, request.model_dump(mode="json"))
+    record = context.labeling.submit(request.model_dump(mode="json"))
     return JobOut.from_record(record, context.jobs.store.parts(record.id))
 
 
@@ -48,4 +47,4 @@ def sample_result(
     seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
 ) -> list[dict[str, Any]]:
     """``n`` random rows of the published labels (id, created_at, label)."""
-    return labeling.sample_rows(context, job_id, n, seed)
+    return context.labeling.sample_rows(job_id, n, seed)

@@ -40,7 +40,7 @@ def trend_with_shifts(rng: np.random.Generator, n_days: int, n_queues: int) -> F
 def wander(rng: np.random.Generator, n_days: int, n_queues: int) -> FloatMatrix:
     """Slow AR(1) drift in log space so series are not a fixed curve plus white noise.
 
-    Loops over days (vectorised across queues); scipy.signal.lfilter would cost ~65 MB RSS.
+    Loops over days (vectorised across queues): scipy.signal.lfilter would import scipy.signal.
     """
     log_drift = rng.normal(0.0, 0.03, (n_days, n_queues))
     for day in range(1, n_days):

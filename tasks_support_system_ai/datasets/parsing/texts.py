@@ -2,8 +2,8 @@
 
 An optional ``subject`` column is prepended to the text, as in the demo texts. The language
 (Russian or English) is detected per dataset and reported; preprocessing follows it. Rare labels
-follow ``nlp.label_rules`` (the same rule as training): accepted, trained on, and reported as too
-small to evaluate.
+follow ``datasets.rare_labels`` (the same rule as training): accepted, trained on, and reported
+as too small to evaluate.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import pandas as pd
 from tasks_support_system_ai.datasets.parsing.header import check_columns
 from tasks_support_system_ai.datasets.parsing.kinds import Canonical
 from tasks_support_system_ai.datasets.parsing.problems import Offenders, cell_error
+from tasks_support_system_ai.datasets.rare_labels import too_small_to_evaluate
 from tasks_support_system_ai.errors import DatasetValidationError
-from tasks_support_system_ai.nlp.label_rules import too_small_to_evaluate
-from tasks_support_system_ai.nlp.text import detect_language
+from tasks_support_system_ai.language import detect_language
 
 COLUMNS: Final = ("text", "label")
 IGNORED: Final = ("id", "sender", "created_at", "queue_id", "pii_values")

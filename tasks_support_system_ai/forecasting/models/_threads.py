@@ -1,9 +1,8 @@
 """One BLAS/OpenMP thread per model: its matrices are tiny, and threads only add contention.
 
-A queue's series has at most a few thousand points; SARIMA's state matrices are ~20×20 and
-the boosting data ~1,000 rows. Extra threads buy nothing there, while on a busy host their
-spin-waiting made fits up to 10× slower (measured: the model test suite took 16 s
-single-threaded and 46–124 s with default threads on a loaded 2-core machine).
+A queue's series has at most a few thousand points; SARIMA's state matrices and the boosting
+data are small. Extra threads buy nothing there, while on a busy host their spin-waiting made
+fits several times slower (docs/benchmarks.md, "Figures behind the code").
 """
 
 from __future__ import annotations

@@ -13,9 +13,10 @@ from tasks_support_system_ai.forecasting.base import (
     DEFAULT_LEVELS,
     Forecast,
     Forecaster,
+    ModelMaker,
     TimeSeries,
 )
-from tasks_support_system_ai.forecasting.models._checks import active_history, fitted
+from tasks_support_system_ai.forecasting.checks import active_history, fitted
 
 __all__ = ["DEFAULT_CANDIDATES", "AutoModel"]
 
@@ -47,7 +48,8 @@ class AutoModel:
     rest (best first) are tried.
 
     After ``fit``, ``scores`` holds every candidate's backtest (or its error) and ``chosen``
-    the refitted model's name.
+    the refitted model's name. ``make_model`` makes the candidates by name: the catalogue
+    passes its own (``make_model("auto", ...)``), so this module never imports the catalogue.
     """
 
     name = "auto"
@@ -55,6 +57,7 @@ class AutoModel:
     def __init__(
         self,
         *,
+        make_model: ModelMaker,
         candidates: Sequence[str] = DEFAULT_CANDIDATES,
         horizon: int | None = None,
         windows: int = 3,
@@ -62,6 +65,7 @@ class AutoModel:
         incumbent: str | None = "es",
         margin: float = 0.0,
     ) -> None:
+        self.make_model = make_model
         self.candidates = candidates
         self.horizon = horizon
         self.windows = windows
@@ -76,13 +80,25 @@ class AutoModel:
         self._check_options()
         series = active_history(series, 2 * series.season_length, self.name)
         self.scores = compare_models(
-            self.candidates, series, self._plan(series), self.windows, params=self.params, levels=()
+            self.candidates,
+            series,
+            self._plan(series),
+            self.windows,
+            make_model=self.make_model,
+            params=self.params,
+            levels=(),
         )
         self.chosen, self._model = self._fit_first(self._preference(), series)
         return self
 
     def predict(self, horizon: int, levels: Sequence[int] = DEFAULT_LEVELS) -> Forecast:
         return fitted(self._model, self.name).predict(horizon, levels)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Artifacts keep the chosen model, not the catalogue's ``make_model`` (a function
+        reference would tie them to a module path); a loaded model predicts, a refit needs a
+        new one from ``make_model("auto")``."""
+        return {**self.__dict__, "make_model": None}
 
     def _plan(self, series: TimeSeries) -> int:
         """The backtest horizon: as asked, else the default, shortened for short daily data."""
@@ -110,9 +126,7 @@ class AutoModel:
                 margin=self.margin,
             )
         if self.incumbent is not None:
-            from tasks_support_system_ai.forecasting.models.registry import canonical_name
-
-            canonical_name(self.incumbent)  # an unknown name is a client error, before any fit
+            self.make_model(self.incumbent)  # an unknown name is a client error, before any fit
 
     def _preference(self) -> list[str]:
         """Names to refit in order: the rule's choice, the incumbent, the rest best-first."""
@@ -131,19 +145,15 @@ class AutoModel:
         """The candidate entry (as spelt in ``candidates``) naming the incumbent model."""
         if self.incumbent is None:
             return None
-        from tasks_support_system_ai.forecasting.models.registry import canonical_name  # cycle
-
-        wanted = canonical_name(self.incumbent)
+        wanted = self.make_model(self.incumbent).name
         return next((name for name in self.candidates if self.scores[name].model == wanted), None)
 
     def _fit_first(self, names: Sequence[str], series: TimeSeries) -> tuple[str, Forecaster]:
         """Fit the models in order until one succeeds on the full series."""
-        from tasks_support_system_ai.forecasting.models.registry import make_model  # cycle
-
         failures: list[Exception] = []
         for name in names:
             try:
-                model = make_model(name, **(self.params or {}).get(name, {}))
+                model = self.make_model(name, **(self.params or {}).get(name, {}))
                 return self.scores[name].model, model.fit(series)
             except MODEL_FAILURES as error:
                 failures.append(error)

@@ -12,14 +12,14 @@ import pandas as pd
 
 from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, Forecast, TimeSeries
-from tasks_support_system_ai.forecasting.level_shift import regime_start
-from tasks_support_system_ai.forecasting.models._checks import (
+from tasks_support_system_ai.forecasting.checks import (
     active_history,
     check_horizon,
     check_levels,
     fitted,
     recent,
 )
+from tasks_support_system_ai.forecasting.level_shift import regime_start
 from tasks_support_system_ai.forecasting.models._quiet import quiet_statsmodels
 from tasks_support_system_ai.forecasting.models._smoothed_state import SmoothedState
 from tasks_support_system_ai.forecasting.models._threads import single_threaded
@@ -75,7 +75,7 @@ class ExponentialSmoothing(SmoothedState):
     grows with their level. On the benchmark queues a fixed damped trend lost to AutoETS by
     about 1 %; with this choice ``es`` matches it at a fraction of the time (docs/benchmarks.md).
     A trend is only ever damped, so long horizons do not run away on temporary growth. The
-    heuristic initialisation fits ~10x faster than estimating the initial states and is as
+    heuristic initialisation fits much faster than estimating the initial states and is as
     accurate once two years of daily data have been smoothed. Seasonality is dropped when the
     history is too short to initialise it. With ``level_shifts`` the fit starts at the latest
     level shift (``level_shift.regime_start``). After ``fit``, ``form_`` is the chosen form.

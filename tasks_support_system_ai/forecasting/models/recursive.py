@@ -23,7 +23,7 @@ from tasks_support_system_ai.forecasting.base import (
     Forecast,
     TimeSeries,
 )
-from tasks_support_system_ai.forecasting.models._checks import (
+from tasks_support_system_ai.forecasting.checks import (
     active_history,
     check_horizon,
     check_levels,

@@ -13,7 +13,7 @@ from tasks_support_system_ai.forecasting.base import (
     Forecast,
     TimeSeries,
 )
-from tasks_support_system_ai.forecasting.models._checks import (
+from tasks_support_system_ai.forecasting.checks import (
     active_history,
     check_horizon,
     check_levels,
@@ -41,8 +41,8 @@ class Sarima(SmoothedState):
     through it, and the ARMA terms absorb the short-lived level shifts. The state-space fit
     is the slowest of the classical models, so only the last ``max_history`` periods are used.
     Seasons longer than ``max_season`` (weekly data, s = 52) would need a 100+-dimensional
-    state and ~20 s per fit, so there the seasonal part is dropped and one regular difference
-    tracks the level instead.
+    state and a fit far too slow for a request, so there the seasonal part is dropped and one
+    regular difference tracks the level instead.
     """
 
     name = "sarima"

@@ -1,11 +1,11 @@
-"""LRU bound, recency and single computation under concurrency."""
+"""The general LRU cache: bound, recency and single computation under concurrency."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-from tasks_support_system_ai.forecasting.cache import LRUCache
+from tasks_support_system_ai.lru import LRUCache
 
 
 def test_evicts_least_recently_used() -> None:

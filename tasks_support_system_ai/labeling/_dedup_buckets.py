@@ -30,7 +30,7 @@ EMPTY_SCHEMA: Final = pa.schema(
 SAMPLE_ROWS: Final = 100_000
 RESULT_ROW_GROUP_ROWS: Final = 250_000
 # Only labels repeat: dictionary-encoding unique ids and times just grows a hash table
-# (outside Arrow's pool, ~40 MB per 250k-row group) until Parquet gives up on it.
+# (outside Arrow's pool, growing with each row group) until Parquet gives up on it.
 WRITE_OPTIONS: Final[dict[str, Any]] = {"compression": "zstd", "use_dictionary": ["label"]}
 
 

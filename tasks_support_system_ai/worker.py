@@ -1,4 +1,4 @@
-"""The job worker process: ``python -m tasks_support_system_ai.jobs.worker [--concurrency N]``.
+"""The job worker process: ``python -m tasks_support_system_ai.worker [--concurrency N]``.
 
 ``support-ai worker`` replaces itself with this module (``os.execv``) because the CLI imports
 pandas and friends for its other commands, and a Celery prefork worker's pool processes inherit
@@ -25,7 +25,7 @@ PARENT_POLL_S: Final = 1.0
 COLD_SHUTDOWN_AFTER_S: Final = 20.0
 POOL_POLL_S: Final = 2.0
 POOL_GRACE_POLLS: Final = 3
-_MODULE = "tasks_support_system_ai.jobs.worker"  # ``__name__`` is "__main__" when run with -m
+_MODULE = "tasks_support_system_ai.worker"  # ``__name__`` is "__main__" when run with -m
 
 
 def command(concurrency: int | None = None, parent_pid: int | None = None) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from tasks_support_system_ai.errors import InvalidInputError
@@ -17,22 +18,6 @@ from tasks_support_system_ai.forecasting.models.sarima import Sarima
 from tasks_support_system_ai.forecasting.vectorised import VETSForecaster
 
 __all__ = ["ALIASES", "MODEL_NAMES", "canonical_name", "make_model"]
-
-_MODELS: dict[str, Callable[..., Forecaster]] = {
-    "naive": SeasonalNaive,
-    "es": ExponentialSmoothing,
-    "sarima": Sarima,
-    "prophet": ProphetModel,
-    "gbm": GradientBoosting,
-    "linear": LinearModel,
-    "auto": AutoModel,
-    "vets": VETSForecaster,  # the whole-tree default, one series at a time
-}
-MODEL_NAMES: tuple[str, ...] = tuple(_MODELS)
-
-# The original service called its boosting model "catboost"; we use scikit-learn's
-# histogram gradient boosting instead, so the old name keeps working.
-ALIASES: dict[str, str] = {"catboost": "gbm"}
 
 
 def canonical_name(name: str) -> str:
@@ -50,7 +35,7 @@ def canonical_name(name: str) -> str:
     return key
 
 
-def make_model(name: str, **params: Any) -> Forecaster:
+def make_model(name: str, /, **params: Any) -> Forecaster:
     """A new, unfitted model; ``params`` go to its constructor."""
     key = canonical_name(name)
     try:
@@ -61,3 +46,20 @@ def make_model(name: str, **params: Any) -> Forecaster:
             code="invalid_model_params",
             model=key,
         ) from error
+
+
+_MODELS: dict[str, Callable[..., Forecaster]] = {
+    "naive": SeasonalNaive,
+    "es": ExponentialSmoothing,
+    "sarima": Sarima,
+    "prophet": ProphetModel,
+    "gbm": GradientBoosting,
+    "linear": LinearModel,
+    "auto": partial(AutoModel, make_model=make_model),  # selects among the others by name
+    "vets": VETSForecaster,  # the whole-tree default, one series at a time
+}
+MODEL_NAMES: tuple[str, ...] = tuple(_MODELS)
+
+# The original service called its boosting model "catboost"; we use scikit-learn's
+# histogram gradient boosting instead, so the old name keeps working.
+ALIASES: dict[str, str] = {"catboost": "gbm"}
