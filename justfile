@@ -81,6 +81,10 @@ down *args:
 logs *services:
     docker compose logs -f --tail 100 {{services}}
 
+# The runtime image's size without Docker: the builder's venv built and slimmed here, + base image
+image-size *args:
+    {{venv}}/python benchmarks/image_size.py {{args}}
+
 # 5 minutes of mixed traffic through nginx (native stack on local ports): errors, p50/p99, RSS
 soak *args:
     {{venv}}/python benchmarks/soak.py {{args}}
