@@ -1,13 +1,17 @@
 # syntax=docker/dockerfile:1.7
 # One image for the api, worker and dashboard services (compose.yaml gives each its command).
 #   builder: a venv with the hash-locked requirements and this package
-#   runtime: slim Python, the venv only (no compilers, no pip cache), an unprivileged user
+#   runtime: slim Python, the slimmed venv only (no compilers, no pip), an unprivileged user
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS builder
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
+# strip, for scripts/slim_venv.py (this stage only; the runtime stage gets no build tools).
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends binutils=2.40-2 \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 RUN python -m venv /opt/venv
 COPY requirements/main.lock requirements/main.lock
@@ -15,16 +19,12 @@ RUN /opt/venv/bin/pip install --require-hashes -r requirements/main.lock
 COPY pyproject.toml README.md ./
 COPY tasks_support_system_ai ./tasks_support_system_ai
 # The build backend (poetry-core) is pinned with hashes in main.lock: no build isolation needed.
-RUN /opt/venv/bin/pip install --no-deps --no-build-isolation . \
-    && /opt/venv/bin/pip uninstall --yes pip
-# Not needed to run: Jupyter extensions, source maps, C headers, the big libraries' own tests.
-WORKDIR /opt/venv/lib/python3.11/site-packages
-RUN rm -rf /opt/venv/share/jupyter pydeck/nbextension plotly/labextension \
-        pyarrow/include pyarrow/src numpy/_core/include \
-        pandas/tests numpy/*/tests numpy/tests pyarrow/tests statsmodels/*/tests \
-        statsmodels/*/*/tests scipy/*/tests scipy/*/*/tests sklearn/*/tests sklearn/tests \
-        matplotlib/tests \
-    && find . -name "*.js.map" -delete
+RUN /opt/venv/bin/pip install --no-deps --no-build-isolation .
+# Everything no service runs goes: pip and the build backend, matplotlib (prophet plots only),
+# tests, sources, headers, symbol tables, bytecode of never-imported modules (see the script;
+# `just image-size` measures the result the same way).
+COPY scripts/slim_venv.py scripts/slim_venv.py
+RUN /opt/venv/bin/python scripts/slim_venv.py
 
 FROM ${PYTHON_IMAGE} AS runtime
 ARG VERSION=dev

@@ -19,11 +19,12 @@ serve *args:
 test *args:
     scripts/bootstrap.sh --dev && {{venv}}/pytest {{args}}
 
-# Lint: ruff, format check, mypy
+# Lint: ruff, format check, mypy, import contracts (.importlinter)
 lint:
     {{venv}}/ruff check .
     {{venv}}/ruff format --check .
     {{venv}}/mypy tasks_support_system_ai
+    {{venv}}/lint-imports .importlinter --no-cache
 
 # Format the code
 fmt:
@@ -79,6 +80,10 @@ down *args:
 # Follow the logs of every service (or of the ones named)
 logs *services:
     docker compose logs -f --tail 100 {{services}}
+
+# The runtime image's size without Docker: the builder's venv built and slimmed here, + base image
+image-size *args:
+    {{venv}}/python benchmarks/image_size.py {{args}}
 
 # 5 minutes of mixed traffic through nginx (native stack on local ports): errors, p50/p99, RSS
 soak *args:

@@ -33,6 +33,7 @@ from tasks_support_system_ai.auth import AuthService
 from tasks_support_system_ai.config import Settings, get_settings
 from tasks_support_system_ai.context import AppContext, build_context
 from tasks_support_system_ai.jobs.liveness import Reaper
+from tasks_support_system_ai.lifetime import die_with_spawning_process
 from tasks_support_system_ai.memory import keep_large_blocks_returnable
 from tasks_support_system_ai.observability.errors import init_sentry
 from tasks_support_system_ai.observability.metrics import set_enabled as set_metrics_enabled
@@ -47,6 +48,7 @@ forecasting (e.g. `/ts/api/queues`), `/nlp` for ticket classifiers (e.g. `/nlp/a
 
 def create_app(settings: Settings | None = None, context: AppContext | None = None) -> FastAPI:
     """Build the API; pass ``context`` to share one already built (tests, benchmarks)."""
+    die_with_spawning_process()  # in a uvicorn worker process: never outlive its supervisor
     configured = settings or (context.settings if context else get_settings())
     set_metrics_enabled(configured.metrics_enabled)
 

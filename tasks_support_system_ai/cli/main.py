@@ -7,12 +7,14 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from typing import TYPE_CHECKING
 
 import typer
 
 from tasks_support_system_ai.cli import access, data, forecast, sync
 from tasks_support_system_ai.config import Settings, get_settings
+from tasks_support_system_ai.lifetime import die_with_this_process
 
 if TYPE_CHECKING:
     from tasks_support_system_ai.auth import AuthService
@@ -70,9 +72,7 @@ def serve(  # noqa: PLR0917  # typer options
     try:
         _run_api(settings, host, port, workers)
     finally:
-        for child in (board, job_worker):
-            if child is not None:
-                _stop(child)
+        _stop(*(child for child in (board, job_worker) if child is not None))
 
 
 def _start_dashboard(api_url: str, port: int, host: str) -> subprocess.Popen[bytes]:
@@ -80,7 +80,11 @@ def _start_dashboard(api_url: str, port: int, host: str) -> subprocess.Popen[byt
     from tasks_support_system_ai.dashboard import launch
 
     logging.getLogger(__name__).info("Dashboard on http://%s:%d", host, port)
-    return subprocess.Popen(launch.command(port, host), env=launch.environment(api_url))
+    return subprocess.Popen(  # stateless: killed outright if serve dies without stopping it
+        launch.command(port, host),
+        env=launch.environment(api_url),
+        preexec_fn=die_with_this_process(signal.SIGKILL),  # noqa: PLW1509  # see lifetime
+    )
 
 
 def announce_local_admin_key(auth: AuthService) -> None:
@@ -157,20 +161,31 @@ def _run_api(settings: Settings, host: str | None, port: int | None, workers: in
 
 
 def _start_worker_process() -> subprocess.Popen[bytes]:
-    """``support-ai worker`` as a child process, stopped with the API."""
+    """``support-ai worker`` as a child process, stopped with the API.
+
+    If serve dies without stopping it, the kernel starts its warm shutdown at once, and the
+    worker's own parent watch escalates to a cold one (see ``watch_parent``).
+    """
     from tasks_support_system_ai.worker import command
 
-    return subprocess.Popen(command(parent_pid=os.getpid()))
+    return subprocess.Popen(
+        command(parent_pid=os.getpid()),
+        preexec_fn=die_with_this_process(signal.SIGTERM),  # noqa: PLW1509  # see lifetime
+    )
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Warm shutdown first (running tasks finish or go back to the queue), then kill."""
-    process.terminate()
-    try:
-        process.wait(timeout=WORKER_STOP_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def _stop(*processes: subprocess.Popen[bytes]) -> None:
+    """Warm shutdown of all at once (running tasks finish or go back to the queue), then kill
+    whatever is still running after ``WORKER_STOP_S``."""
+    for process in processes:
+        process.terminate()
+    deadline = time.monotonic() + WORKER_STOP_S
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @app.command()

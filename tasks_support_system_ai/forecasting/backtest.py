@@ -32,8 +32,11 @@ __all__ = [
     "Metrics",
     "ModelScore",
     "WindowResult",
+    "average_metrics",
     "backtest",
     "compare_models",
+    "cutoffs",
+    "failure_score",
     "score",
 ]
 
@@ -115,13 +118,13 @@ def backtest(
     ``step`` defaults to ``horizon``: consecutive test windows touch without overlapping.
     """
     step = horizon if step is None else step
-    cutoffs = _cutoffs(series, horizon, windows, step)
-    results = [_window(model_factory, series, cut, horizon, levels) for cut in cutoffs]
+    cuts = cutoffs(series, horizon, windows, step)
+    results = [_window(model_factory, series, cut, horizon, levels) for cut in cuts]
     return BacktestResult(
         model=model_factory().name,
         horizon=horizon,
         windows=results,
-        metrics=_average([result.metrics for result in results]),
+        metrics=average_metrics([result.metrics for result in results]),
     )
 
 
@@ -158,7 +161,7 @@ def compare_models(
                 levels=levels,
             )
         except MODEL_FAILURES as error:
-            scores[name] = _failure(canonical[name], error, time.perf_counter() - started)
+            scores[name] = failure_score(canonical[name], error, time.perf_counter() - started)
         else:
             scores[name] = ModelScore(
                 canonical[name], result.metrics, time.perf_counter() - started
@@ -166,7 +169,8 @@ def compare_models(
     return scores
 
 
-def _cutoffs(series: TimeSeries, horizon: int, windows: int, step: int) -> list[int]:
+def cutoffs(series: TimeSeries, horizon: int, windows: int, step: int) -> list[int]:
+    """Training lengths of the windows, oldest first; the last window ends on the last period."""
     if min(horizon, windows, step) < 1:
         raise InvalidInputError(
             "horizon, windows and step must be at least 1",
@@ -205,7 +209,9 @@ def _window(
     )
 
 
-def _average(results: Sequence[Metrics]) -> Metrics:
+def average_metrics(results: Sequence[Metrics]) -> Metrics:
+    """Mean of each metric over windows, ignoring windows where it is undefined."""
+
     def mean(values: Sequence[float]) -> float:
         finite = [value for value in values if not math.isnan(value)]
         return float(np.mean(finite)) if finite else float("nan")
@@ -222,7 +228,8 @@ def _average(results: Sequence[Metrics]) -> Metrics:
     )
 
 
-def _failure(model: str, error: Exception, seconds: float) -> ModelScore:
+def failure_score(model: str, error: Exception, seconds: float) -> ModelScore:
+    """A model's failure as a score: its error code and message instead of metrics."""
     code = error.code if isinstance(error, SupportAIError) else type(error).__name__
     message = error.message if isinstance(error, SupportAIError) else str(error)
     return ModelScore(model, None, seconds, error=message, error_code=code)

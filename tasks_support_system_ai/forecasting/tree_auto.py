@@ -11,7 +11,10 @@ The few series at the top of the tree (the root and the first level: ``top_rows`
 caller passes them) carry most of the load and may get single-series models the vectorised
 ones cannot be: ``AutoModel`` over every catalogue model (``TOP_CANDIDATES``, with ``sarima`` and
 ``gbm``), which backtests them on three four-week windows; a row whose ``AutoModel`` fails keeps
-the vectorised choice. Their ``chosen`` name is ``auto``.
+the vectorised choice. Their ``chosen`` name is ``auto``. They keep the models' own (averaged)
+intervals, like every other row of the tree, rather than ``AutoModel``'s conformal ones: that is
+the combination measured after reconciliation (docs/quality.md); conformal widths inside the
+tree are not measured yet.
 
 Reconciliation needs in-sample one-step residuals of the base forecasts: naive rows use
 seasonal differences (exactly its one-step errors); es rows use the VectorisedETS residuals,
@@ -116,7 +119,7 @@ def _single_series_auto(
         granularity=setup.granularity,
         horizon=setup.horizon,
         levels=setup.levels,
-        params={"candidates": TOP_CANDIDATES},
+        params={"candidates": TOP_CANDIDATES, "intervals": "model"},
         min_parallel_rows=2,
     )
     for row, result in zip(rows, results, strict=True):

@@ -237,6 +237,10 @@ def _reconciled(
     mean = nonnegative(hierarchy, reconcile(base.mean, hierarchy, method, residuals))
     lower = shift_bounds(base.lower, base.mean, mean)
     upper = shift_bounds(base.upper, base.mean, mean)
+    for level, bound in lower.items():
+        # A base lower bound at 0 was clipped (its interval reached below zero, value unknown):
+        # moving it up by a small change of the mean would drop the zero days it covered.
+        bound[base.lower[level] <= 0] = 0.0
     for bounds in (lower, upper):
         for bound in bounds.values():
             np.maximum(bound, 0.0, out=bound)

@@ -17,7 +17,8 @@ from streamlit.testing.v1 import AppTest
 from tasks_support_system_ai.client import SupportAIClient
 
 Page = Callable[[str], AppTest]
-JOB_TIMEOUT_S = 180
+JOB_TIMEOUT_S = 600
+"""Jobs wait long: a labeling job's child processes start slowly on a loaded 2-core runner."""
 
 
 def _chart_data(app: AppTest, index: int = 0) -> list[dict[str, object]]:

@@ -1,5 +1,5 @@
-"""AutoModel: backtest the candidates, keep the scores, refit the best (or, with a margin, the
-incumbent unless a challenger clearly wins)."""
+"""AutoModel: backtest the candidates, keep the scores, refit and average the best (or, with a
+margin, the incumbent unless a challenger clearly wins); intervals from the backtest errors."""
 
 from __future__ import annotations
 
@@ -34,8 +34,9 @@ def _mase(auto: AutoModel) -> dict[str, float]:
 def test_keeps_the_incumbent_against_a_worse_challenger_and_refits_it() -> None:
     # Strong trend, noisy days: smoothing averages the noise, last-week-repeated cannot.
     series = daily_load(400, seed=7, trend=0.3, noise=12.0)
-    auto = _auto(candidates=("naive", "es")).fit(series)
+    auto = _auto(candidates=("naive", "es"), combine=1).fit(series)
     assert auto.chosen == "es"
+    assert auto.members == ("es",)
     assert set(auto.scores) == {"naive", "es"}
     mase = _mase(auto)
     assert mase["es"] < 0.9 * mase["naive"]
@@ -57,7 +58,7 @@ def test_a_near_tie_keeps_the_incumbent() -> None:
     assert min(mase, key=mase.__getitem__) == "linear"
     assert 0.9 * mase["es"] <= mase["linear"] < mase["es"]
     assert auto.chosen == "es"
-    argmin = _auto(candidates=CANDIDATES, horizon=7, margin=0.0).fit(series)
+    argmin = _auto(candidates=CANDIDATES, horizon=7, margin=0.0, combine=1).fit(series)
     assert argmin.chosen == "linear"
     expected = LinearModel().fit(series).predict(7)
     np.testing.assert_allclose(argmin.predict(7).mean, expected.mean)
@@ -82,6 +83,17 @@ def test_choice_follows_the_rule(seed: int) -> None:
     assert auto.chosen == (best if mase[best] < 0.9 * mase["es"] else "es")
     plain = _auto(candidates=CANDIDATES, horizon=7).fit(series)  # default: no margin
     assert plain.chosen == best
+    assert plain.members == tuple(sorted(mase, key=mase.__getitem__))  # all three, best first
+
+
+def test_the_default_averages_the_three_best_refitted_on_the_whole_series() -> None:
+    series = daily_load(200, seed=8)
+    auto = _auto(candidates=("naive", "linear", "es", "vets"), horizon=7).fit(series)
+    mase = _mase(auto)
+    best_three = tuple(sorted(mase, key=mase.__getitem__)[:3])
+    assert auto.members == best_three
+    refits = [make_model(name).fit(series).predict(10, ()).mean for name in best_three]
+    np.testing.assert_allclose(auto.predict(10).mean, np.mean(refits, axis=0))
 
 
 def test_without_the_incumbent_the_lowest_backtest_mase_wins() -> None:
@@ -116,7 +128,11 @@ def test_falls_back_to_the_incumbent_when_no_candidate_can_be_backtested() -> No
     auto = _auto().fit(series)
     assert all(score.error_code == "series_too_short" for score in auto.scores.values())
     assert auto.chosen == "es"
-    assert auto.predict(7).mean.shape == (7,)
+    assert auto.members == ("es",)  # no evidence to average on
+    forecast = auto.predict(7)
+    assert forecast.mean.shape == (7,)
+    own = ExponentialSmoothing().fit(series).predict(7)  # no backtest errors: its own bounds
+    np.testing.assert_allclose(forecast.upper[95], own.upper[95])
     first = _auto(incumbent=None).fit(series)
     assert first.chosen == "naive"  # no evidence, no incumbent: the first that fits
 
@@ -142,6 +158,10 @@ def test_rejects_bad_options_and_unusable_series() -> None:
         with pytest.raises(InvalidInputError) as caught:
             _auto(margin=margin).fit(daily_load(100))
         assert caught.value.code == "invalid_margin"
+    for options in ({"combine": 0}, {"intervals": "exact"}):
+        with pytest.raises(InvalidInputError) as caught:
+            _auto(**options).fit(daily_load(100))
+        assert caught.value.code == "invalid_model_params"
     with pytest.raises(InvalidInputError) as caught:
         _auto(incumbent="arima").fit(daily_load(100))
     assert caught.value.code == "unknown_model"

@@ -150,3 +150,23 @@ def test_unknown_queue(small: QueueLoad) -> None:
     forecast = forecast_tree(small, horizon=3, method="bottom_up")
     with pytest.raises(NotFoundError):
         forecast.for_queue(12345)
+
+
+def test_a_clipped_lower_bound_stays_at_zero_when_the_mean_moves_up() -> None:
+    """Synthetic 2-leaf tree of near-zero counts: reconciliation raises the leaves' means, but
+    a base lower bound at 0 was clipped there and must keep covering zero days."""
+    from tasks_support_system_ai.forecasting.reconcile import Hierarchy
+    from tasks_support_system_ai.forecasting.tree_forecast import _reconciled
+    from tasks_support_system_ai.forecasting.vectorised import MatrixForecast
+
+    hierarchy = Hierarchy.from_summing(np.array([[1.0, 1.0], [1.0, 0.0], [0.0, 1.0]]))
+    mean = np.array([[2.0], [0.2], [0.2]])  # the total says more than its children
+    base = MatrixForecast(
+        mean, {80: np.array([[1.0], [0.0], [0.0]])}, {80: np.array([[3.0], [1.0], [1.0]])}
+    )
+    residuals = np.random.default_rng(0).normal(size=(3, 50))
+    reconciled, lower, upper = _reconciled(base, hierarchy, "wls_struct", residuals)
+    assert np.all(reconciled[1:] > mean[1:])  # the leaves moved up
+    np.testing.assert_array_equal(lower[80][1:], 0.0)  # still covering a zero day
+    assert np.all(upper[80][1:] > 1.0)  # the upper bound moved with the mean
+    assert lower[80][0, 0] > 0.0  # an unclipped bound moves as before
