@@ -68,23 +68,29 @@ class TfidfBlock:
         """``counts`` of texts already split into words (one split serves every block)."""
         return self._index.counts_of(split)
 
-    def count_one(self, doc: str) -> dict[int, int]:
-        """Column -> count for one text, with dict lookups only (numpy's per-call overhead
-        would dominate a single short text)."""
-        counts: dict[int, int] = {}
+    def count_one(self, doc: str) -> tuple[IntArray, IntArray]:
+        """Columns and counts of one text's known n-grams. Word n-grams are tallied in a dict
+        (a short text has few); a text's char n-grams are many, so their memoised per-word
+        columns are joined and counted in numpy instead of one Python step per n-gram."""
         index = self._index
         if isinstance(index, NgramIndex):
             tokens = index.tokens(doc)
             grams = itertools.chain(tokens, map(" ".join, itertools.pairwise(tokens)))
             get = self.vocabulary.get
-            columns: Any = (column for gram in grams if (column := get(gram)) is not None)
-        else:
-            columns = itertools.chain.from_iterable(
-                index.word_columns(word).tolist() for word in doc.lower().split()
+            tally: dict[int, int] = {}
+            for gram in grams:
+                if (column := get(gram)) is not None:
+                    tally[column] = tally.get(column, 0) + 1
+            return (
+                np.fromiter(tally.keys(), np.int64, len(tally)),
+                np.fromiter(tally.values(), np.int64, len(tally)),
             )
-        for column in columns:
-            counts[column] = counts.get(column, 0) + 1
-        return counts
+        words = doc.lower().split()
+        if not words:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        columns = np.concatenate([index.word_columns(word) for word in words])
+        found, counts = np.unique(columns, return_counts=True)
+        return found, counts
 
     def values(self, rows: IntArray, columns: IntArray, counts: IntArray, docs: int) -> FloatArray:
         """The TF-IDF values of those entries (each row L2-normalised within this block)."""
@@ -189,10 +195,8 @@ class LinearTextModel:
         doc = self.preparer([text])[0]
         columns, values = [], []
         for block, offset in zip(self.blocks, self.offsets, strict=False):
-            counts = block.count_one(doc)
-            found = np.fromiter(counts.keys(), np.int64, len(counts))
-            rows = np.zeros(len(counts), dtype=np.int64)
-            tallies = np.fromiter(counts.values(), np.int64, len(counts))
+            found, tallies = block.count_one(doc)
+            rows = np.zeros(len(found), dtype=np.int64)
             values.append(block.values(rows, found, tallies, 1))
             columns.append(found + offset)
         column = np.concatenate(columns)
