@@ -48,6 +48,7 @@ class NativeStack:
     log_level: str = "WARNING"
     nginx_workers: int = 1
     demo: bool = False
+    rate_limit_per_minute: int | None = None  # None: the service's default
     ports: dict[str, int] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
@@ -176,6 +177,11 @@ class NativeStack:
             "SUPPORT_AI_LOG_LEVEL": self.log_level,
             "SUPPORT_AI_DEMO": "true" if self.demo else "false",
             "SUPPORT_AI_API_URL": f"http://127.0.0.1:{self.ports['api']}",
+            **(
+                {"SUPPORT_AI_RATE_LIMIT_PER_MINUTE": str(self.rate_limit_per_minute)}
+                if self.rate_limit_per_minute is not None
+                else {}
+            ),
         }
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
