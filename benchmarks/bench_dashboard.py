@@ -167,26 +167,31 @@ def queue_picker(driver: WebDriver, board: str, api: str) -> dict[str, float]:
     return {"search_list_s": open_s, "filter_s": filter_s, "pick_s": pick_s, "api_s": api_s}
 
 
-def forecast_300_es(driver: WebDriver, board: str, api: str) -> dict[str, float]:
-    """Cold: the API's fitted models cleared; horizon 300, then model es, until drawn."""
+def forecast_300_es(
+    driver: WebDriver, board: str, api: str, admin: dict[str, str]
+) -> dict[str, float]:
+    """Cold: the API's fitted models cleared (an admin write); horizon 300, then model es."""
     driver.get(f"{board}/forecast")
     wait_rendered(driver, 1)
     thumb = driver.find_element(By.XPATH, "//*[@data-testid='stSliderThumbValue']/..")
     thumb.click()
     driver.switch_to.active_element.send_keys(Keys.END)
     wait_rendered(driver, 1, "\n300\n")
-    httpx.delete(f"{api}/api/clear_all_models").raise_for_status()
+    httpx.delete(f"{api}/api/clear_all_models", headers=admin).raise_for_status()
     box = driver.find_element(By.CSS_SELECTOR, 'input[aria-label="Model"]')
     started = time.perf_counter()
     box.click()
     box.send_keys("es", Keys.ENTER)
     wait_rendered(driver, 1, "forecast (es)")
     page_s = time.perf_counter() - started
-    httpx.delete(f"{api}/api/clear_all_models").raise_for_status()
+    httpx.delete(f"{api}/api/clear_all_models", headers=admin).raise_for_status()
     body = {"queue_id": 0, "forecast_horizon": 300, "model": "es"}
     started = time.perf_counter()
     httpx.post(
-        f"{api}/api/forecast", json={**body, "include_confidence_intervals": True}, timeout=300
+        f"{api}/api/forecast",
+        json={**body, "include_confidence_intervals": True},
+        headers=admin,
+        timeout=300,
     ).raise_for_status()
     api_s = time.perf_counter() - started
     print(f"forecast 300 days es + bands, cold: page {page_s:.2f} s, API alone {api_s:.2f} s")
@@ -217,7 +222,9 @@ def main() -> None:
             if "picker" in parts:
                 result["queue_picker"] = queue_picker(driver, board, api)
             if "forecast" in parts:
-                result["forecast_300_es"] = forecast_300_es(driver, board, api)
+                key = (Path(scratch) / "data" / "admin_api_key").read_text().strip()
+                admin = {"X-API-Key": key}  # the key serve wrote, as the local CLI uses it
+                result["forecast_300_es"] = forecast_300_es(driver, board, api, admin)
             result["dashboard_rss_mb"] = dashboard_rss(serve)
             print(f"dashboard RSS {result['dashboard_rss_mb']:.0f} MB on {machine()}")
             print(f"saved {save_result('dashboard', result)}")
