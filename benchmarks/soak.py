@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -53,6 +54,7 @@ def main() -> None:
     parser.add_argument("--segment-s", type=float, default=30.0)
     parser.add_argument("--connections", type=int, default=0, help="0: calibrate")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `finally` stops the stack
     require_wrk()
     scratch = Path(tempfile.mkdtemp(prefix="deploy-soak-"))
     database = f"support_ai_soak_{uuid.uuid4().hex[:8]}"
