@@ -9,7 +9,7 @@ SHOWN_CHARS = 80
 
 
 def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
-    """``repr(value)`` cut to ``limit`` characters: a 5 MB cell never makes a 10 MB error."""
+    """``repr(value)`` cut to ``limit`` characters, so a huge cell never makes a huge error."""
     text = repr(value) if not isinstance(value, str) or len(value) <= limit else repr(value[:limit])
     return text if len(text) <= limit + 2 else text[:limit] + "…"
 

@@ -2,7 +2,7 @@
 
 ``configure_logging`` sets up the root logger for the CLI and the job worker; ``uvicorn_log_config``
 is the same set-up as a ``logging.config`` dict, which uvicorn applies in each of its worker
-processes. Log files rotate at 10 MB.
+processes. Log files rotate at ``ROTATE_BYTES``.
 """
 
 from __future__ import annotations

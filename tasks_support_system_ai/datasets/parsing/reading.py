@@ -47,8 +47,8 @@ def read_table(
 ) -> RawTable:
     """Read an upload as CSV or Parquet (decided by magic bytes, then by the file name).
 
-    The shape is bounded before pandas sees the cells: parsing 300,000 columns or one 50 MB
-    line costs far more than the bytes suggest."""
+    The shape is bounded before pandas sees the cells: very many columns or one huge line
+    cost far more CPU and memory than the file's size suggests (docs/security.md)."""
     _check_size(data, max_bytes)
     if _is_blank(data):
         raise DatasetValidationError("The file is empty.", code="empty_file")
