@@ -285,14 +285,8 @@ class SupportAIClient:
         granularity: Granularity = "daily",
         windows: int = 1,
     ) -> JSON:
-        body = {
-            "queue_id": queue_id,
-            "forecast_horizon": horizon,
-            "model": model,
-            "granularity": granularity,
-            "windows": windows,
-        }
-        result: JSON = self._post("/api/train_model", _clean(body))
+        body = _backtest_body(queue_id, horizon, model, granularity, windows)
+        result: JSON = self._post("/api/train_model", body)
         return result
 
     def backtest(
@@ -304,14 +298,8 @@ class SupportAIClient:
         granularity: Granularity = "daily",
         windows: int = 3,
     ) -> JSON:
-        body = {
-            "queue_id": queue_id,
-            "forecast_horizon": horizon,
-            "model": model,
-            "granularity": granularity,
-            "windows": windows,
-        }
-        result: JSON = self._post("/api/backtest", _clean(body))
+        body = _backtest_body(queue_id, horizon, model, granularity, windows)
+        result: JSON = self._post("/api/backtest", body)
         return result
 
     def compare_models(
@@ -481,14 +469,8 @@ class SupportAIClient:
         granularity: Granularity = "daily",
         windows: int = 3,
     ) -> JSON:
-        body = {
-            "queue_id": queue_id,
-            "forecast_horizon": horizon,
-            "model": model,
-            "granularity": granularity,
-            "windows": windows,
-        }
-        result: JSON = self._post("/api/jobs/backtest", _clean(body))
+        body = _backtest_body(queue_id, horizon, model, granularity, windows)
+        result: JSON = self._post("/api/jobs/backtest", body)
         return result
 
     # --- ticket classifiers ------------------------------------------------------------------
@@ -606,3 +588,18 @@ class SupportAIClient:
     def sample_result(self, job_id: str, n: int = 10) -> list[JSON]:
         result: list[JSON] = self._get(f"/api/labeling/sample_result/{job_id}", n=n)
         return result
+
+
+def _backtest_body(
+    queue_id: int, horizon: int, model: str | None, granularity: Granularity, windows: int
+) -> JSON:
+    """The body shared by training, backtests and backtest jobs (unset fields left out)."""
+    return _clean(
+        {
+            "queue_id": queue_id,
+            "forecast_horizon": horizon,
+            "model": model,
+            "granularity": granularity,
+            "windows": windows,
+        }
+    )
