@@ -91,17 +91,22 @@ def forecast_figure(history: pd.Series, result: dict[str, Any], title: str) -> g
     return figure
 
 
+def _read_forecast(queue_id: int, settings: dict[str, Any], **extra: Any) -> Any:
+    """The API's forecast for the page's model, horizon, granularity and levels."""
+    return common.read(
+        "forecast",
+        queue_id,
+        settings["horizon"],
+        model=settings["model"],
+        granularity=settings["granularity"],
+        levels=settings["levels"] or None,
+        **extra,
+    )
+
+
 def _forecast(queue_id: int, settings: dict[str, Any]) -> None:
     with st.spinner("Forecasting…"):
-        result = common.read(
-            "forecast",
-            queue_id,
-            settings["horizon"],
-            model=settings["model"],
-            granularity=settings["granularity"],
-            levels=settings["levels"] or None,
-            intervals=bool(settings["levels"]),
-        )
+        result = _read_forecast(queue_id, settings, intervals=bool(settings["levels"]))
     history = _history(queue_id, settings["granularity"]).tail(
         HISTORY_SHOWN[settings["granularity"]]
     )
@@ -134,15 +139,7 @@ def _past_cutoff(queue_id: int, settings: dict[str, Any]) -> None:
     )
     if not st.toggle("Compare with what happened", key="fc_cutoff_run"):
         return
-    result = common.read(
-        "forecast",
-        queue_id,
-        settings["horizon"],
-        model=settings["model"],
-        granularity=settings["granularity"],
-        levels=settings["levels"] or None,
-        start_date=cutoff,
-    )
+    result = _read_forecast(queue_id, settings, start_date=cutoff)
     history = _history(queue_id, settings["granularity"])
     forecast = pd.Series(result["values"], index=pd.to_datetime(result["timestamps"]))
     actual = history.reindex(forecast.index)
