@@ -109,4 +109,5 @@ def _result_links(job: dict[str, Any]) -> None:
         st.markdown(f"Run {result.get('run_id', '')}: see [Forecast](forecast) → Whole tree.")
     elif job["kind"] == "clustering_fit":
         st.markdown("See [Topics and text](topics).")
-    st.json(result, expanded=False)
+    with st.expander("Result"):  # a bare collapsed "{...}" told a reader nothing
+        st.json(result)
