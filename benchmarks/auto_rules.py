@@ -39,7 +39,8 @@ CANDIDATE_SETS = {
     "all seven": MODELS,
 }
 Pools = dict[str, np.ndarray]  # candidate -> inner-window MASEs / eval forecast / inner errors
-Rule = Callable[[Pools, Pools, Pools], tuple[np.ndarray, np.ndarray]]
+Rule = Callable[[Pools, Pools, Pools, np.ndarray], tuple[np.ndarray, np.ndarray]]
+"""(inner-window MASEs, eval forecasts, inner errors, inner scales) -> (forecast, errors)."""
 
 
 def cache_set(name: str, root: Path, nn5_series: int, cache: Path) -> dict[str, Any]:
@@ -92,7 +93,9 @@ def _mean_key(scores: np.ndarray) -> float:
 
 
 def top(k: int, median: bool = False) -> Rule:
-    def rule(inner: Pools, forecasts: Pools, errors: Pools) -> tuple[np.ndarray, np.ndarray]:
+    def rule(
+        inner: Pools, forecasts: Pools, errors: Pools, scales: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         names = sorted(inner, key=lambda m: _mean_key(inner[m]))[:k]
         pool = np.median if median else np.mean
         return (pool(np.stack([forecasts[m] for m in names]), axis=0),
@@ -102,12 +105,52 @@ def top(k: int, median: bool = False) -> Rule:
 
 
 def within(slack: float) -> Rule:
-    def rule(inner: Pools, forecasts: Pools, errors: Pools) -> tuple[np.ndarray, np.ndarray]:
+    def rule(
+        inner: Pools, forecasts: Pools, errors: Pools, scales: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         names = sorted(inner, key=lambda m: _mean_key(inner[m]))
         best = _mean_key(inner[names[0]])
         names = [m for m in names if _mean_key(inner[m]) <= (1 + slack) * best]
         return (np.mean([forecasts[m] for m in names], axis=0),
                 np.mean([errors[m] for m in names], axis=0))  # fmt: skip
+
+    return rule
+
+
+def chosen_by_backtest(sizes: Sequence[int], margin: float = 0.0) -> Rule:
+    """The mean of the best k candidates, k from ``sizes`` chosen by the combination's own
+    inner-window MASE (errors are linear, so its backtest costs nothing); a larger k must win
+    by ``margin``, a smaller one is preferred on ties."""
+
+    def rule(
+        inner: Pools, forecasts: Pools, errors: Pools, scales: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        names = sorted(inner, key=lambda m: _mean_key(inner[m]))
+        best_k, best_score = sizes[0], math.inf
+        for k in sizes:
+            errs = np.mean([errors[m] for m in names[:k]], axis=0)
+            score = _mean_key(np.abs(errs).mean(axis=1) / scales)
+            if score < best_score * (1 - margin):
+                best_k, best_score = k, score
+        chosen = names[:best_k]
+        return (np.mean([forecasts[m] for m in chosen], axis=0),
+                np.mean([errors[m] for m in chosen], axis=0))  # fmt: skip
+
+    return rule
+
+
+def weighted(k: int) -> Rule:
+    """The best k weighted by inverse inner MASE."""
+
+    def rule(
+        inner: Pools, forecasts: Pools, errors: Pools, scales: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        names = sorted(inner, key=lambda m: _mean_key(inner[m]))[:k]
+        keys = np.array([_mean_key(inner[m]) for m in names])
+        w = 1 / np.maximum(keys, 1e-9) if np.isfinite(keys).all() else np.ones(len(names))
+        w = w / w.sum()
+        return (np.tensordot(w, np.stack([forecasts[m] for m in names]), axes=1),
+                np.tensordot(w, np.stack([errors[m] for m in names]), axes=1))  # fmt: skip
 
     return rule
 
@@ -118,6 +161,10 @@ RULES: dict[str, Rule] = {
     "mean of best 3": top(3),
     "median of best 3": top(3, median=True),
     "mean within 10 % of best": within(0.10),
+    "k in 1..3 by the mean's backtest": chosen_by_backtest((1, 2, 3)),
+    "k in 1..3 by backtest, 3 % margin": chosen_by_backtest((1, 2, 3), 0.03),
+    "k in 1..5 by backtest": chosen_by_backtest((1, 2, 3, 4, 5)),
+    "inverse-MASE weights, best 3": weighted(3),
 }
 
 
@@ -156,15 +203,15 @@ def simulate(
         for k in range(1, 5):
             cut = periods - H * k
             inner, forecasts, errors = {}, {}, {}
+            scales = np.array([_scale(values[: cut - H * j], True) for j in (3, 2, 1)])
             for model in models:
                 past = [(cut - H * j, cached["fc"][model][row, cut - H * j]) for j in (3, 2, 1)]
                 if any(f is None for _, f in past) or cached["fc"][model][row, cut] is None:
                     continue
                 errs = np.stack([values[c : c + H] - f for c, f in past])
-                scales = [_scale(values[:c], True) for c, _ in past]
-                inner[model] = np.abs(errs).mean(axis=1) / np.array(scales)
+                inner[model] = np.abs(errs).mean(axis=1) / scales
                 forecasts[model], errors[model] = cached["fc"][model][row, cut], errs
-            mean, errs = rule(inner, forecasts, errors)
+            mean, errs = rule(inner, forecasts, errors, scales)
             mean, actual = np.clip(mean, 0, None), values[cut : cut + H]
             mases.append(np.abs(actual - mean).mean() / _scale(values[:cut], False))
             for level, shares in covered.items():

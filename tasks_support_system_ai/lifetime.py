@@ -5,7 +5,7 @@ process start children: nothing would stop them when their parent ends. (Its aut
 key is also billiard's own type, which ``multiprocessing`` cannot hand to a spawned child.)
 Jobs still need process pools (statsmodels fits hold the GIL), so ``children_allowed`` lifts
 that refusal for the span of a call, and every child started in it runs ``die_with_parent``
-first: the kernel kills it when its parent ends (a cancelled job's pool process is terminated,
+first: the kernel kills it when its parent ends (a cancelled job's work is killed,
 a worker dies), which is the guarantee the refusal exists for.
 
 ``die_with_this_process`` gives the same guarantee to commands started with ``subprocess``

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import weakref
 from pathlib import Path
 from typing import Any, Final
 
@@ -11,10 +13,27 @@ from sqlalchemy.engine import make_url
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_S: Final = 60.0
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def make_engine(url: str) -> Engine:
-    """An engine that is safe to share across the API's threads."""
+    """An engine that is safe to share across the API's threads and survives a fork."""
+    engine = _create(url)
+    _engines.add(engine)
+    return engine
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked child: new connections from now on; the parent keeps using its own
+    (SQLAlchemy's recipe: ``dispose(close=False)`` drops the pool without closing them)."""
+    for engine in list(_engines):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)
+
+
+def _create(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)

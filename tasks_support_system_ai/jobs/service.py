@@ -85,8 +85,8 @@ class JobService:
     def cancel(self, job_id: str) -> JobRecord:
         """Queued jobs end at once. A running split job (labeling) stops at its parts' next
         batch; a running single-stage job (a fit, a backtest, a whole-tree forecast: long calls
-        into libraries with no place to check a flag) has its process terminated by its worker,
-        which starts a fresh one, and is recorded as cancelled here since it cannot say so."""
+        into libraries with no place to check a flag) is recorded as cancelled here, and its
+        worker, watching the record, kills the child process doing the work (``jobs.forked``)."""
         record = self.store.get(job_id)
         if record.finished:
             raise ConflictError(
@@ -94,7 +94,6 @@ class JobService:
             )
         record = self.store.request_cancel(job_id)
         if record.status == "running" and not self.kinds.is_split(record.kind):
-            self.app.control.revoke(job_id, terminate=True, signal="SIGTERM")
             record = self.store.cancelled(job_id)
         if record.status == "cancelled":
             job_entered(record.kind, "cancelled")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tasks_support_system_ai.config import Settings
 from tasks_support_system_ai.errors import SupportAIError, public_message
+from tasks_support_system_ai.jobs.forked import run_in_child
 from tasks_support_system_ai.jobs.liveness import beating, is_alive
 from tasks_support_system_ai.jobs.progress import JobCancelled, JobProgress, PartsPending
 from tasks_support_system_ai.jobs.store import JobRecord, JobStore
@@ -42,17 +43,27 @@ def register_tasks(app: JobsCelery) -> None:
     (forked) pool process, and the worker's main process stays small.
     """
 
+    from celery.signals import worker_process_init
+
+    worker_process_init.connect(_in_pool_process, weak=False)
+
     @app.task(name=RUN_JOB, shared=False)  # type: ignore[untyped-decorator]
     def run_job(job_id: str) -> None:
         kinds = _kinds(app)
         services = kinds.services()
-        record = services.jobs.store.get(job_id)
+        store = services.jobs.store
+        record = store.get(job_id)
+
+        def work(progress: JobProgress) -> dict[str, Any]:
+            def run() -> dict[str, Any]:
+                return kinds.run(services, record.kind, record.params, progress)
+
+            if not _pool.forks_jobs:  # a thread pool (tests): one process, nothing to kill
+                return run()
+            return run_in_child(run, stop=lambda: store.cancel_requested(job_id))
+
         guarded(
-            services.jobs.store,
-            job_id,
-            record.kind,
-            lambda progress: kinds.run(services, record.kind, record.params, progress),
-            liveness=Liveness.of(app.settings, exclusive=True),
+            store, job_id, record.kind, work, liveness=Liveness.of(app.settings, exclusive=True)
         )
 
     @app.task(name=RUN_PART, shared=False)  # type: ignore[untyped-decorator]
@@ -86,6 +97,21 @@ def register_tasks(app: JobsCelery) -> None:
             )
         except PartsPending as pending:  # a part was redelivered and is still running
             raise task.retry(countdown=FINISH_RETRY_S) from pending
+
+
+@dataclass
+class _PoolProcess:
+    """Whether this process is a prefork pool process, whose single-stage jobs run in a
+    forked child so that a cancel kills the child, never the pool process (``jobs.forked``)."""
+
+    forks_jobs: bool = False
+
+
+_pool = _PoolProcess()
+
+
+def _in_pool_process(**_: Any) -> None:
+    _pool.forks_jobs = True
 
 
 def _kinds(app: JobsCelery) -> JobKinds[Any]:

@@ -1,5 +1,5 @@
 """A real worker (prefork pool) that also knows a "sleep" job kind: one long call that never
-checks for cancellation, like a library fit. Run as a script by ``test_cancel_terminates``."""
+checks for cancellation, like a library fit. Run as a script by ``test_cancel_running_job``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tasks_support_system_ai.worker import run_worker
 
 
 def _sleep(context: Any, params: Mapping[str, Any], progress: JobProgress) -> dict[str, Any]:
-    Path(params["pid_file"]).write_text(str(os.getpid()))
+    Path(params["pid_file"]).write_text(f"{os.getpid()} {os.getppid()}")
     time.sleep(params["seconds"])
     return {"slept": params["seconds"]}
 
