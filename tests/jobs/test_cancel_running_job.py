@@ -82,7 +82,9 @@ def test_cancel_kills_the_work_of_a_job_stuck_in_one_call(
         # The same pool process takes the next job at once (with one process, it could not
         # while the stuck work lived); the cancelled job never comes back.
         quick_file = tmp_path / "q"
-        quick = context.jobs.submit("sleep", JsonParams({"seconds": 0, "pid_file": str(quick_file)}))
+        quick = context.jobs.submit(
+            "sleep", JsonParams({"seconds": 0, "pid_file": str(quick_file)})
+        )
         assert context.jobs.wait(quick.id, timeout_s=60).status == "succeeded"
         assert int(quick_file.read_text().split()[1]) == pool_pid
         assert context.jobs.store.get(stuck.id).status == "cancelled"
