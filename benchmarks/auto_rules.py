@@ -37,6 +37,9 @@ CANDIDATE_SETS = {
     "default (naive es vets linear prophet)": MODELS[:5],
     "default + sarima": MODELS[:6],
     "all seven": MODELS,
+    "all seven + median8": (*MODELS, "median8"),
+    "all seven + median4": (*MODELS, "median4"),
+    "default + median8": (*MODELS[:5], "median8"),
 }
 Pools = dict[str, np.ndarray]  # candidate -> inner-window MASEs / eval forecast / inner errors
 Rule = Callable[[Pools, Pools, Pools, np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -155,6 +158,25 @@ def weighted(k: int) -> Rule:
     return rule
 
 
+def dominant(margin: float, k: int = 3, ratio: float = math.inf) -> Rule:
+    """The best alone when it beats the runner-up in every inner window by ``margin``, else
+    the mean of the best ``k`` (dropping those more than ``ratio`` × the best's MASE)."""
+
+    def rule(
+        inner: Pools, forecasts: Pools, errors: Pools, scales: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        names = sorted(inner, key=lambda m: _mean_key(inner[m]))
+        if len(names) > 1 and np.all(inner[names[0]] <= (1 - margin) * inner[names[1]]):
+            chosen = names[:1]
+        else:
+            best = _mean_key(inner[names[0]])
+            chosen = [m for m in names[:k] if _mean_key(inner[m]) <= ratio * best]
+        return (np.mean([forecasts[m] for m in chosen], axis=0),
+                np.mean([errors[m] for m in chosen], axis=0))  # fmt: skip
+
+    return rule
+
+
 RULES: dict[str, Rule] = {
     "best": top(1),
     "mean of best 2": top(2),
@@ -165,6 +187,11 @@ RULES: dict[str, Rule] = {
     "k in 1..3 by backtest, 3 % margin": chosen_by_backtest((1, 2, 3), 0.03),
     "k in 1..5 by backtest": chosen_by_backtest((1, 2, 3, 4, 5)),
     "inverse-MASE weights, best 3": weighted(3),
+    "best if it wins every window, else mean of 3": dominant(0.0),
+    "best if it wins every window by 5 %, else mean of 3": dominant(0.05),
+    "best if it wins every window by 10 %, else mean of 3": dominant(0.10),
+    "mean of best 3 within 1.5x": dominant(2.0, ratio=1.5),
+    "best if wins every window, else mean of 3 within 1.5x": dominant(0.0, ratio=1.5),
 }
 
 

@@ -8,6 +8,7 @@ the dashboard over its websocket, and the series in the real Prometheus.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,9 +91,20 @@ def _serves_end_to_end(stack: NativeStack, client: httpx.Client) -> None:
     labels = [client.post("/api/predict_nlp", json=text) for _ in range(5)]
     assert [r.json() for r in labels] == ["billing"] * 5
 
-    log_lines = (stack.scratch / "nginx" / "access.log").read_text().splitlines()
-    logged = {json.loads(line)["request_id"] for line in log_lines}
-    assert labels[-1].headers["x-request-id"] in logged
+    assert _logged_by_nginx(stack, labels[-1].headers["x-request-id"])
+
+
+def _logged_by_nginx(stack: NativeStack, request_id: str, within_s: float = 10.0) -> bool:
+    """nginx writes a request's access-log line after sending its response, so the client
+    may read the response before the line is there: look again for a while."""
+    deadline = time.monotonic() + within_s
+    while True:
+        log_lines = (stack.scratch / "nginx" / "access.log").read_text().splitlines()
+        if request_id in {json.loads(line)["request_id"] for line in log_lines}:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
 
 
 def _enforces_the_upload_limit(client: httpx.Client) -> None:

@@ -20,6 +20,7 @@ from tasks_support_system_ai.forecasting.models import (
     LinearModel,
     ProphetModel,
     Sarima,
+    SeasonalMedian,
     SeasonalNaive,
     make_model,
 )
@@ -27,6 +28,7 @@ from tasks_support_system_ai.forecasting.models import (
 # The shortest history each catalogue model accepts (daily data).
 MINIMUM = {
     "naive": 14,
+    "median": 14,
     "es": 10,
     "sarima": 30,
     "prophet": 14,
@@ -42,6 +44,7 @@ MODELS = MODEL_NAMES  # the shared contract: every name in the catalogue keeps i
     ("name", "cls", "canonical"),
     [
         ("naive", SeasonalNaive, "naive"),
+        ("median", SeasonalMedian, "median"),
         ("es", ExponentialSmoothing, "es"),
         ("prophet", ProphetModel, "prophet"),
         ("catboost", GradientBoosting, "gbm"),

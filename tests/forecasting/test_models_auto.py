@@ -81,9 +81,38 @@ def test_choice_follows_the_rule(seed: int) -> None:
     mase = _mase(auto)
     best = min(mase, key=mase.__getitem__)
     assert auto.chosen == (best if mase[best] < 0.9 * mase["es"] else "es")
-    plain = _auto(candidates=CANDIDATES, horizon=7).fit(series)  # default: no margin
+    plain = _auto(candidates=CANDIDATES, horizon=7, single_if_dominant=False).fit(series)
     assert plain.chosen == best
     assert plain.members == tuple(sorted(mase, key=mase.__getitem__))  # all three, best first
+
+
+def _settled(pattern: list[float], days: int) -> TimeSeries:
+    """A weekly pattern, doubled for the first 49 days and then repeated exactly."""
+    values = np.resize(np.asarray(pattern, dtype=float), days)
+    values[:49] *= 2
+    return series_of(values)
+
+
+def test_a_best_that_wins_every_window_is_used_alone() -> None:
+    pattern = [5.0, 9.0, 7.0, 6.0, 8.0, 1.0, 0.0]
+    series = _settled(pattern, 200)
+    candidates = ("naive", "es", "linear", "median")
+    auto = _auto(candidates=candidates, horizon=7).fit(series)
+    assert len(auto.members) == 1
+    assert auto.members[0] in {"naive", "median"}  # both exact since the shift
+    np.testing.assert_allclose(auto.predict(14).mean, np.resize(pattern, 200 + 14)[200:])
+    averaged = _auto(candidates=candidates, horizon=7, single_if_dominant=False).fit(series)
+    assert len(averaged.members) == 3
+
+
+def test_a_queue_gone_intermittent_gets_the_zero_forecast_of_the_median() -> None:
+    busy = np.resize([30.0, 32, 31, 29, 28, 5, 4], 150)
+    rare = np.zeros(84)
+    rare[[10, 40, 41, 70]] = 1.0  # a ticket on four days in twelve weeks
+    series = series_of(np.concatenate([busy, rare]))
+    auto = _auto(candidates=("naive", "median", "es", "linear"), horizon=14).fit(series)
+    assert auto.members == ("median",)
+    np.testing.assert_allclose(auto.predict(14).mean, 0.0)
 
 
 def test_the_default_averages_the_three_best_refitted_on_the_whole_series() -> None:

@@ -10,6 +10,7 @@ from tasks_support_system_ai.forecasting.models.catalogue import (
 from tasks_support_system_ai.forecasting.models.ets import ExponentialSmoothing
 from tasks_support_system_ai.forecasting.models.gbm import GradientBoosting
 from tasks_support_system_ai.forecasting.models.linear import LinearModel
+from tasks_support_system_ai.forecasting.models.median import SeasonalMedian
 from tasks_support_system_ai.forecasting.models.naive import SeasonalNaive
 from tasks_support_system_ai.forecasting.models.prophet_model import ProphetModel
 from tasks_support_system_ai.forecasting.models.sarima import Sarima
@@ -23,6 +24,7 @@ __all__ = [
     "LinearModel",
     "ProphetModel",
     "Sarima",
+    "SeasonalMedian",
     "SeasonalNaive",
     "canonical_name",
     "make_model",

@@ -37,7 +37,7 @@ __all__ = ["DEFAULT_CANDIDATES", "AutoModel"]
 # quarter. Short daily histories fall back to two-week windows (see ``_plan``).
 _DEFAULT_HORIZON = {Granularity.DAILY: 28, Granularity.WEEKLY: 8, Granularity.MONTHLY: 3}
 _SHORTEST_DAILY_HORIZON = 14
-DEFAULT_CANDIDATES = ("naive", "es", "vets", "linear", "prophet")
+DEFAULT_CANDIDATES = ("naive", "median", "es", "vets", "linear", "prophet", "sarima", "gbm")
 Intervals = Literal["conformal", "model"]
 # Candidates that cost 5–50x a fast one per fit; with ``race`` they are backtested after the
 # fast ones and stopped after one window when they cannot plausibly make the average.
@@ -48,28 +48,32 @@ class AutoModel:
     """Backtests each candidate, then refits and averages the ``combine`` best by mean MASE.
 
     Rule: every candidate is backtested on the series (``windows`` rolling origins of
-    ``horizon`` periods, point forecasts only) and ranked by mean MASE. The ``combine`` best
-    are refitted on the whole series and their point forecasts averaged (``combine=1``: the
-    best alone). With a ``margin`` the incumbent (``es``) is used alone unless the best
-    challenger has MASE < (1 − margin) · the incumbent's. Intervals (``intervals="conformal"``)
-    are split-conformal widths from the same backtest's errors of the forecast actually made
-    (the average), see ``models.conformal``; ``"model"`` keeps the models' own bounds
-    (averaged over the members). With ``race`` (a slack, 10 % by default) the slow candidates
-    (``SLOW_MODELS``) are scored on the latest window first and stopped there if their MASE
-    exceeds (1 + race) times the ``combine``-th best fast candidate's on that window (their
-    score then has the error code ``pruned``), which saves most of their cost where they
+    ``horizon`` periods, point forecasts only) and ranked by mean MASE. The ``combine`` best are
+    refitted on the whole series and their point forecasts averaged (``combine=1``: the best
+    alone), unless the best was at least as good as the runner-up in every window
+    (``single_if_dominant``): then it is used alone. With a ``margin`` the incumbent (``es``) is
+    used alone unless the best challenger has MASE < (1 − margin) · the incumbent's. Intervals
+    (``intervals="conformal"``) are split-conformal widths from the same backtest's errors of
+    the forecast actually made (the average), see ``models.conformal``; ``"model"`` keeps the
+    models' own bounds (averaged over the members). With ``race`` (a slack, 10 % by default) the
+    slow candidates (``SLOW_MODELS``) are scored on the latest window first and stopped there if
+    their MASE exceeds (1 + race) times the ``combine``-th best fast candidate's on that window
+    (their score then has the error code ``pruned``), which saves most of their cost where they
     cannot make the average anyway.
 
     Defaults chosen on the open evaluation sets by replaying rules on backtests that end before
-    each evaluation window (``benchmarks/auto_rules.py``; figures in docs/benchmarks.md):
-    three 28-day windows select better than two 14-day ones; with three windows the single
-    best is often a noise pick, so the average of three was better on the sets with many
-    series and worse only where one model is structurally ahead; the models' own intervals
-    over-covered on smooth series where conformal widths were close to nominal. If no
+    each evaluation window (``benchmarks/auto_rules.py``; figures in docs/benchmarks.md): three
+    28-day windows select better than two 14-day ones; with three windows the single best is
+    often a noise pick, so the average of three was better on the sets with many series and
+    worse only where one model is structurally ahead; a best that wins every window is kept
+    alone (on quiet, intermittent queues that is the zero forecast the seasonal median makes,
+    which averaging would lift); all eight models are candidates (``sarima``, ``gbm`` and
+    ``median`` each improved the average on the sets with many series); the models' own
+    intervals over-covered on smooth series where conformal widths were close to nominal. If no
     candidate can be backtested (history too short even for two-week windows) there is no
-    evidence: the incumbent alone is used, then the others in order, whichever first fits,
-    with its own intervals. A member that fails to refit is
-    dropped; if all fail, the incumbent and then the rest (best first) are tried alone.
+    evidence: the incumbent alone is used, then the others in order, whichever first fits, with
+    its own intervals. A member that fails to refit is dropped; if all fail, the incumbent and
+    then the rest (best first) are tried alone.
 
     After ``fit``, ``scores`` holds every candidate's backtest (or its error), ``members`` the
     refitted models' names (best first) and ``chosen`` the first of them. ``make_model``
@@ -90,6 +94,7 @@ class AutoModel:
         incumbent: str | None = "es",
         margin: float = 0.0,
         combine: int = 3,
+        single_if_dominant: bool = True,
         intervals: Intervals = "conformal",
         race: float | None = 0.1,
     ) -> None:
@@ -101,6 +106,7 @@ class AutoModel:
         self.incumbent = incumbent
         self.margin = margin
         self.combine = combine
+        self.single_if_dominant = single_if_dominant
         self.intervals = intervals
         self.race = race
         self.chosen: str | None = None
@@ -221,6 +227,12 @@ class AutoModel:
             if not best < (1 - self.margin) * kept:  # no clear win: the incumbent alone
                 return [incumbent], [name for name in fallbacks if name != incumbent]
         members = finite[: self.combine]
+        if (
+            self.single_if_dominant
+            and len(finite) > 1
+            and _dominates(*(runs[n] for n in finite[:2]))
+        ):
+            members = finite[:1]
         return members, [name for name in fallbacks if name not in members]
 
     def _refit(self, name: str, series: TimeSeries) -> Forecaster | Exception:
@@ -236,6 +248,12 @@ class AutoModel:
             return None
         wanted = self.make_model(self.incumbent).name
         return next((name for name in self.candidates if self.scores[name].model == wanted), None)
+
+
+def _dominates(best: CandidateRun, runner_up: CandidateRun) -> bool:
+    """``best`` was at least as good as ``runner_up`` in every backtest window."""
+    mine, theirs = best.window_mase, runner_up.window_mase
+    return mine.size == theirs.size and bool(np.all(mine <= theirs))
 
 
 def _mean_bound(forecasts: Sequence[Forecast], level: int, side: str) -> FloatArray:

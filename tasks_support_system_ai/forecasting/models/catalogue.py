@@ -12,6 +12,7 @@ from tasks_support_system_ai.forecasting.models.auto import AutoModel
 from tasks_support_system_ai.forecasting.models.ets import ExponentialSmoothing
 from tasks_support_system_ai.forecasting.models.gbm import GradientBoosting
 from tasks_support_system_ai.forecasting.models.linear import LinearModel
+from tasks_support_system_ai.forecasting.models.median import SeasonalMedian
 from tasks_support_system_ai.forecasting.models.naive import SeasonalNaive
 from tasks_support_system_ai.forecasting.models.prophet_model import ProphetModel
 from tasks_support_system_ai.forecasting.models.sarima import Sarima
@@ -50,6 +51,7 @@ def make_model(name: str, /, **params: Any) -> Forecaster:
 
 _MODELS: dict[str, Callable[..., Forecaster]] = {
     "naive": SeasonalNaive,
+    "median": SeasonalMedian,
     "es": ExponentialSmoothing,
     "sarima": Sarima,
     "prophet": ProphetModel,
