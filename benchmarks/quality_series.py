@@ -54,7 +54,7 @@ from tasks_support_system_ai.forecasting.base import (
 )
 from tasks_support_system_ai.forecasting.models import make_model
 
-SERVICE_MODELS = ("naive", "es", "sarima", "gbm", "prophet", "auto")
+SERVICE_MODELS = ("naive", "median", "es", "sarima", "gbm", "prophet", "auto")
 BASELINES = ("SeasonalNaive", "AutoETS", "AutoARIMA", "Prophet (defaults)")
 TARGET_BASELINES = BASELINES  # auto must be at most the best of these on every set
 LEVELS = DEFAULT_LEVELS

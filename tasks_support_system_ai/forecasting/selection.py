@@ -112,12 +112,13 @@ def _run(
     empty = CandidateRun(ModelScore(canonical, None, 0.0), np.empty((0, horizon)), np.empty(0))
     try:
         cuts = cutoffs(series, horizon, windows, horizon)
+        if bar is not None and bar <= 0:  # fast candidates were exact: a tie at best
+            message = "not fitted: faster candidates forecast the latest window exactly"
+            return replace(empty, score=_pruned(canonical, message, started))
         latest = _window(model(), series, cuts[-1], horizon)
         if bar is not None and not latest[0].mase <= bar:
-            seconds = time.perf_counter() - started
             message = f"stopped after the latest window: MASE {latest[0].mase:.3g} > {bar:.3g}"
-            pruned = ModelScore(canonical, None, seconds, error=message, error_code="pruned")
-            return replace(empty, score=pruned)
+            return replace(empty, score=_pruned(canonical, message, started))
         results = [*(_window(model(), series, cut, horizon) for cut in cuts[:-1]), latest]
     except MODEL_FAILURES as error:
         return replace(empty, score=failure_score(canonical, error, time.perf_counter() - started))
@@ -126,6 +127,11 @@ def _run(
     window_mase = np.array([result.mase for result, _ in results])
     score_ = ModelScore(canonical, metrics, time.perf_counter() - started)
     return CandidateRun(score_, errors, window_mase)
+
+
+def _pruned(canonical: str, message: str, started: float) -> ModelScore:
+    seconds = time.perf_counter() - started
+    return ModelScore(canonical, None, seconds, error=message, error_code="pruned")
 
 
 def quiet_windows(series: TimeSeries, horizon: int, windows: int) -> int:

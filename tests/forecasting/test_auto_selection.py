@@ -131,3 +131,19 @@ def test_a_slow_candidate_far_behind_on_the_latest_window_is_stopped_there() -> 
     assert runs["close"].score.metrics is not None  # within the slack: fully backtested
     assert _Constant.fits == 3 + 3 + 1 + 3
     assert ranked(runs)[-1] == "slow"
+
+
+def test_a_slow_candidate_is_not_fitted_when_fast_ones_were_exact() -> None:
+    """A queue gone silent: two fast candidates forecast its zeros exactly, so no slow one
+    could rank above them and none is fitted at all."""
+    values = np.concatenate([np.random.default_rng(2).poisson(20, 150), np.zeros(60)])
+    levels = {"a": 0.0, "b": 0.0, "slow": 0.0}
+
+    def make(name: str, **_: object) -> _Constant:
+        return _Constant(name, levels[name])
+
+    race = Race(frozenset({"slow"}), keep=2, slack=0.1)
+    _Constant.fits = 0
+    runs = backtest_candidates(tuple(levels), series_of(values), 14, 3, make=make, race=race)
+    assert runs["slow"].score.error_code == "pruned"
+    assert _Constant.fits == 3 + 3  # the fast ones' windows only
