@@ -1,8 +1,9 @@
 """Per-queue model choice for whole-tree forecasts ("auto"), by rolling-origin backtest MASE.
 
 Every series (node loads and own-ticket series) is scored on the last ``WINDOWS`` windows of
-``horizon`` periods by three candidates: the seasonal naive and ``VectorisedETS`` (both
-vectorised over all series) and statsmodels ETS ("es", per series over a process pool). Each
+``horizon`` periods by four candidates: the seasonal naive, the seasonal median and
+``VectorisedETS`` (all three vectorised over all series) and statsmodels ETS ("es", per series
+over a process pool). Each
 series keeps the candidate with the lowest mean MASE; near ties (within ``TIE``) go to the
 simpler model, in ``CANDIDATES`` order. Its base forecast and intervals then come from that
 candidate refitted on the whole history (es only for the series that chose it).
@@ -17,8 +18,9 @@ the combination measured after reconciliation (docs/quality.md); conformal width
 tree are not measured yet.
 
 Reconciliation needs in-sample one-step residuals of the base forecasts: naive rows use
-seasonal differences (exactly its one-step errors); es rows use the VectorisedETS residuals,
-a close stand-in (same ETS(A,Ad,A) family), since the workers do not ship residuals back.
+seasonal differences (exactly its one-step errors), and so do median rows (a stand-in); es
+rows use the VectorisedETS residuals, a close stand-in (same ETS(A,Ad,A) family), since the
+workers do not ship residuals back.
 
 Nearly all the time goes to the es fits (one pass per backtest window, one final pass), so
 ``progress`` hears the share of those passes done.
@@ -37,6 +39,8 @@ from tasks_support_system_ai.forecasting.base import SEASON_LENGTH, DayArray, Fl
 from tasks_support_system_ai.forecasting.series_pool import Progress, SeriesPool
 from tasks_support_system_ai.forecasting.vectorised import MatrixForecast, VectorisedETS
 from tasks_support_system_ai.forecasting.vectorised_naive import (
+    median_forecast,
+    median_mean,
     naive_forecast,
     naive_mean,
     naive_residuals,
@@ -45,8 +49,9 @@ from tasks_support_system_ai.forecasting.vectorised_naive import (
 __all__ = ["CANDIDATES", "AutoBase", "forecast_auto"]
 
 StrArray = npt.NDArray[np.str_]
-CANDIDATES = ("naive", "vets", "es")  # simplest first: wins near ties
-TOP_CANDIDATES = ("naive", "es", "vets", "linear", "prophet", "sarima", "gbm")
+CANDIDATES = ("naive", "median", "vets", "es")  # simplest first: wins near ties
+TOP_CANDIDATES = ("naive", "median", "es", "vets", "linear", "prophet", "sarima", "gbm")
+NAIVE, MEDIAN, VETS, ES = range(len(CANDIDATES))
 WINDOWS = 2
 TIE = 1e-6  # relative MASE difference treated as a tie
 
@@ -148,7 +153,7 @@ def backtest_scores(values: FloatArray, setup: _Setup, pool: SeriesPool) -> Floa
     origins = _origins(values.shape[1], setup.horizon, setup.season)
     if not origins:
         scores = np.full((len(CANDIDATES), values.shape[0]), np.inf)
-        scores[CANDIDATES.index("vets")] = 0.0
+        scores[VETS] = 0.0
         return scores
     total = np.zeros((len(CANDIDATES), values.shape[0]))
     for step, origin in enumerate(origins):
@@ -178,6 +183,7 @@ def _candidate_means(train: FloatArray, setup: _Setup, pool: SeriesPool, step: i
     return np.stack(
         [
             naive_mean(train, setup.season, setup.horizon),
+            median_mean(train, setup.season, setup.horizon),
             vets.predict(setup.horizon, setup.levels).mean,
             es.mean,
         ]
@@ -221,15 +227,16 @@ def _final(
     vets = VectorisedETS(setup.season, max_history=setup.max_history).fit(values)
     result = vets.predict(setup.horizon, setup.levels)
     naive = naive_forecast(values, setup.season, setup.horizon, setup.levels)
-    es_rows = np.flatnonzero(best == CANDIDATES.index("es")).astype(np.int64)
+    median = median_forecast(values, setup.season, setup.horizon, setup.levels)
+    es_rows = np.flatnonzero(best == ES).astype(np.int64)
     es = _es_forecasts(values, setup, pool, es_rows, setup.passes - 1)
     es_failed = es_rows[np.isnan(es.mean[es_rows, 0])]
     best = best.copy()
-    best[es_failed] = CANDIDATES.index("vets")  # cannot happen unless the refit fails
-    for k, source in ((0, naive), (2, es)):
+    best[es_failed] = VETS  # cannot happen unless the refit fails
+    for k, source in ((NAIVE, naive), (MEDIAN, median), (ES, es)):
         _overwrite(result, source, best == k)
     chosen = np.array(CANDIDATES, dtype="<U8")[best]
-    return AutoBase(result, _residuals(vets, values, setup, best == 0), chosen)
+    return AutoBase(result, _residuals(vets, values, setup, np.isin(best, (NAIVE, MEDIAN))), chosen)
 
 
 def _overwrite(target: MatrixForecast, source: MatrixForecast, rows: npt.NDArray[np.bool_]) -> None:

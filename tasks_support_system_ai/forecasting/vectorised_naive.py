@@ -9,6 +9,7 @@ before a row's first non-zero period are ignored: those are days before the queu
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,11 +19,12 @@ from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.base import FloatArray
 from tasks_support_system_ai.forecasting.vectorised import MatrixForecast
 
-__all__ = ["naive_forecast", "naive_mean", "naive_residuals"]
+__all__ = ["median_forecast", "median_mean", "naive_forecast", "naive_mean", "naive_residuals"]
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 MIN_ERRORS = 30  # as in SeasonalNaive: fewer errors k seasons apart and k is not measured
+MEDIAN_SEASONS = 8  # as in SeasonalMedian
 
 
 def naive_mean(values: FloatArray, season: int, horizon: int) -> FloatArray:
@@ -50,6 +52,51 @@ def naive_forecast(
         width = _widths(values, season, int(ahead[-1]) + 1, level, start)[:, ahead]
         lower[level], upper[level] = mean - width, mean + width
     return MatrixForecast(mean, lower, upper)
+
+
+def median_mean(
+    values: FloatArray, season: int, horizon: int, seasons: int = MEDIAN_SEASONS
+) -> FloatArray:
+    """(n, h) seasonal-median point forecasts (``models.median.SeasonalMedian`` for every row);
+    NaN where a row has no active period at that position of the season."""
+    profile, _ = _median_profile(values, season, seasons)
+    result: FloatArray = profile[:, np.arange(horizon) % season]
+    return result
+
+
+def median_forecast(
+    values: FloatArray,
+    season: int,
+    horizon: int,
+    levels: Sequence[int],
+    seasons: int = MEDIAN_SEASONS,
+) -> MatrixForecast:
+    """Seasonal medians with intervals from the absolute deviations around them (per row)."""
+    profile, recent = _median_profile(values, season, seasons)
+    mean: FloatArray = profile[:, np.arange(horizon) % season]
+    deviations = np.abs(recent - np.tile(profile, recent.shape[1] // season))
+    valid = np.isfinite(deviations)
+    lower, upper = {}, {}
+    for level in levels:
+        width = _conformal(np.where(valid, deviations, 0.0), valid, level)[:, np.newaxis]
+        lower[level], upper[level] = mean - width, mean + width
+    return MatrixForecast(mean, lower, upper)
+
+
+def _median_profile(values: FloatArray, season: int, seasons: int) -> tuple[FloatArray, FloatArray]:
+    """(n, season) medians of the last complete seasons, and those (n, k·season) periods with
+    the ones before each row's first non-zero period as NaN (the queue did not exist)."""
+    count = max(1, min(seasons, values.shape[1] // season))
+    width = count * season
+    recent = values[:, -width:].astype(float, copy=True)
+    offset = values.shape[1] - width
+    before = np.arange(width)[np.newaxis, :] + offset < _first_active(values)[:, np.newaxis]
+    recent[before] = np.nan
+    by_season = recent.reshape(values.shape[0], count, season)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN positions: NaN, as wanted
+        profile: FloatArray = np.nanmedian(by_season, axis=1)
+    return profile, recent
 
 
 def naive_residuals(values: FloatArray, season: int) -> FloatArray:
