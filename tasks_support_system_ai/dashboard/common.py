@@ -20,7 +20,7 @@ from tasks_support_system_ai.client import DEFAULT_URL, ApiError, SupportAIClien
 log = logging.getLogger(__name__)
 CACHE_TTL_S = 300
 VERSIONS_TTL_S = 3
-FORECAST_MODELS = ["auto", "naive", "es", "sarima", "prophet", "gbm", "linear", "vets"]
+FORECAST_MODELS = ["auto", "naive", "median", "es", "sarima", "prophet", "gbm", "linear", "vets"]
 SYNTHETIC_NOTE = "Synthetic demo data: generated, not real tickets."
 
 
