@@ -69,11 +69,19 @@ def _wait(
             return outcome
         if not child.is_alive() and not receiver.poll(0):
             break
-        if stop():
+        if _asked_to_stop(stop):
             child.kill()
             return ("cancelled", None)
     child.join()
     return ("failed", f"the job's process ended unexpectedly (exit code {child.exitcode})")
+
+
+def _asked_to_stop(stop: Callable[[], bool]) -> bool:
+    try:
+        return stop()
+    except Exception:  # a database hiccup must not end the job; the next poll asks again
+        log.warning("Could not check the job for a cancel request", exc_info=True)
+        return False
 
 
 def _unpack(outcome: Outcome) -> dict[str, Any]:

@@ -65,3 +65,19 @@ def test_stop_kills_the_child_and_raises_cancelled(tmp_path: Path) -> None:
     assert time.monotonic() - started < 60
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.read_text()), 0)
+
+
+def test_a_failing_cancel_check_does_not_end_the_work() -> None:
+    checks = iter([RuntimeError("database gone"), False, False])
+
+    def flaky() -> bool:
+        outcome = next(checks, False)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def work() -> dict[str, Any]:
+        time.sleep(1.0)
+        return {"done": True}
+
+    assert run_in_child(work, stop=flaky) == {"done": True}
