@@ -158,15 +158,21 @@ def weighted(k: int) -> Rule:
     return rule
 
 
-def dominant(margin: float, k: int = 3, ratio: float = math.inf) -> Rule:
-    """The best alone when it beats the runner-up in every inner window by ``margin``, else
-    the mean of the best ``k`` (dropping those more than ``ratio`` × the best's MASE)."""
+def dominant(margin: float | None, k: int = 3, ratio: float = math.inf) -> Rule:
+    """The best alone when it beats the runner-up in every inner window by ``margin`` (None:
+    never), else the mean of the best ``k`` (dropping those more than ``ratio`` × the best's
+    MASE)."""
 
     def rule(
         inner: Pools, forecasts: Pools, errors: Pools, scales: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         names = sorted(inner, key=lambda m: _mean_key(inner[m]))
-        if len(names) > 1 and np.all(inner[names[0]] <= (1 - margin) * inner[names[1]]):
+        runner_up = inner[names[1]] if len(names) > 1 else None
+        if (
+            margin is not None
+            and runner_up is not None
+            and np.all(inner[names[0]] <= (1 - margin) * runner_up)
+        ):
             chosen = names[:1]
         else:
             best = _mean_key(inner[names[0]])
@@ -190,7 +196,7 @@ RULES: dict[str, Rule] = {
     "best if it wins every window, else mean of 3": dominant(0.0),
     "best if it wins every window by 5 %, else mean of 3": dominant(0.05),
     "best if it wins every window by 10 %, else mean of 3": dominant(0.10),
-    "mean of best 3 within 1.5x": dominant(2.0, ratio=1.5),
+    "mean of best 3 within 1.5x": dominant(None, ratio=1.5),
     "best if wins every window, else mean of 3 within 1.5x": dominant(0.0, ratio=1.5),
 }
 

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from tasks_support_system_ai.errors import InvalidInputError
 from tasks_support_system_ai.forecasting.base import FloatArray
+from tasks_support_system_ai.forecasting.models.median import SEASONS
 from tasks_support_system_ai.forecasting.vectorised import MatrixForecast
 
 __all__ = ["median_forecast", "median_mean", "naive_forecast", "naive_mean", "naive_residuals"]
@@ -24,7 +25,6 @@ __all__ = ["median_forecast", "median_mean", "naive_forecast", "naive_mean", "na
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 MIN_ERRORS = 30  # as in SeasonalNaive: fewer errors k seasons apart and k is not measured
-MEDIAN_SEASONS = 8  # as in SeasonalMedian
 
 
 def naive_mean(values: FloatArray, season: int, horizon: int) -> FloatArray:
@@ -55,7 +55,7 @@ def naive_forecast(
 
 
 def median_mean(
-    values: FloatArray, season: int, horizon: int, seasons: int = MEDIAN_SEASONS
+    values: FloatArray, season: int, horizon: int, seasons: int = SEASONS
 ) -> FloatArray:
     """(n, h) seasonal-median point forecasts (``models.median.SeasonalMedian`` for every row);
     NaN where a row has no active period at that position of the season."""
@@ -69,7 +69,7 @@ def median_forecast(
     season: int,
     horizon: int,
     levels: Sequence[int],
-    seasons: int = MEDIAN_SEASONS,
+    seasons: int = SEASONS,
 ) -> MatrixForecast:
     """Seasonal medians with intervals from the absolute deviations around them (per row)."""
     profile, recent = _median_profile(values, season, seasons)
@@ -93,7 +93,7 @@ def _median_profile(values: FloatArray, season: int, seasons: int) -> tuple[Floa
     before = np.arange(width)[np.newaxis, :] + offset < _first_active(values)[:, np.newaxis]
     recent[before] = np.nan
     by_season = recent.reshape(values.shape[0], count, season)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN positions: NaN, as wanted
         profile: FloatArray = np.nanmedian(by_season, axis=1)
     return profile, recent

@@ -10,54 +10,38 @@ less than it moves the seasonal naive, which repeats that week.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Self
+from typing import Final
 
 import numpy as np
 
-from tasks_support_system_ai.forecasting.base import (
-    DEFAULT_LEVELS,
-    FloatArray,
-    Forecast,
-    TimeSeries,
-)
-from tasks_support_system_ai.forecasting.checks import (
-    active_history,
-    check_horizon,
-    check_levels,
-    fitted,
-)
+from tasks_support_system_ai.forecasting.base import DEFAULT_LEVELS, FloatArray, Forecast
+from tasks_support_system_ai.forecasting.checks import check_horizon, check_levels, fitted
 from tasks_support_system_ai.forecasting.models.intervals import (
     build_forecast,
     conformal_quantile,
     symmetric_bounds,
 )
-from tasks_support_system_ai.forecasting.state import restore_series
+from tasks_support_system_ai.forecasting.models.naive import SeasonalNaive
 
-__all__ = ["SeasonalMedian"]
+__all__ = ["SEASONS", "SeasonalMedian"]
+
+SEASONS: Final = 8
+"""Seasons the median looks back over (daily data: eight weeks)."""
 
 
-class SeasonalMedian:
+class SeasonalMedian(SeasonalNaive):
     """The per-position median of the last ``seasons`` complete seasons (fewer if the history
-    is shorter); intervals are quantiles of the absolute deviations from those medians."""
+    is shorter); intervals are quantiles of the absolute deviations from those medians.
+
+    Fitting is the seasonal naive's (the active history, at least two seasons of it); only the
+    forecast differs.
+    """
 
     name = "median"
 
-    def __init__(self, seasons: int = 8, season_length: int | None = None) -> None:
+    def __init__(self, seasons: int = SEASONS, season_length: int | None = None) -> None:
+        super().__init__(season_length)
         self.seasons = seasons
-        self.season_length = season_length
-        self._series: TimeSeries | None = None
-        self._season = 0
-
-    def fit(self, series: TimeSeries) -> Self:
-        season = self.season_length or series.season_length
-        self._series = active_history(series, 2 * season, self.name)
-        self._season = season
-        return self
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Loading from an artifact: the stored series comes back with plain-JSON types."""
-        self.__dict__.update(state)
-        self._series = restore_series(self._series)
 
     def predict(self, horizon: int, levels: Sequence[int] = DEFAULT_LEVELS) -> Forecast:
         check_horizon(horizon)
